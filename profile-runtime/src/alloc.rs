@@ -1,0 +1,431 @@
+//! The counting global allocator and its per-thread counters.
+//!
+//! Everything reachable from [`GlobalAlloc`] here obeys three rules: it never allocates, never
+//! takes a lock and never panics. The per-thread counters live in a `const`-initialised
+//! thread local of plain `Cell`s with no destructor, so they are reachable at any point of a
+//! thread's life, also while its other thread locals are being torn down.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+/// A global allocator that counts, per thread, what its inner allocator does.
+///
+/// Install it once in your binary (or test crate) and every `#[profile]` report, `measure`
+/// and `capture` call gets exact byte counts:
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// let before = memory_profiler::thread_stats();
+/// let v: Vec<u64> = Vec::with_capacity(1000);
+/// let after = memory_profiler::thread_stats();
+/// assert_eq!(after.bytes_allocated - before.bytes_allocated, 8000);
+/// # drop(v);
+/// ```
+///
+/// It wraps another allocator (by default [`System`]); `Allocator::new` takes any
+/// [`GlobalAlloc`], such as mimalloc's or jemalloc's, and is `const` so it can initialise a
+/// `static`.
+///
+/// What it counts, for each thread: allocations, deallocations, reallocations, bytes allocated,
+/// bytes freed, and the highest live total. A `realloc` counts as one reallocation, with its new
+/// size added to the bytes allocated and its old size to the bytes freed (as dhat counts it), so
+/// `live = bytes_allocated - bytes_freed` always holds. Memory freed on another thread than the
+/// one that allocated it is counted as freed by the freeing thread, so a thread's live total can
+/// go below zero.
+pub struct Allocator<A: GlobalAlloc = System> {
+    inner: A,
+}
+
+impl Allocator<System> {
+    /// The counting allocator over [`System`].
+    ///
+    /// ```
+    /// #[global_allocator]
+    /// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// ```
+    pub const fn system() -> Self {
+        Allocator { inner: System }
+    }
+}
+
+impl<A: GlobalAlloc> Allocator<A> {
+    /// The counting allocator over any inner allocator.
+    ///
+    /// ```
+    /// use std::alloc::System;
+    /// #[global_allocator]
+    /// static ALLOC: memory_profiler::Allocator<System> = memory_profiler::Allocator::new(System);
+    /// ```
+    pub const fn new(inner: A) -> Self {
+        Allocator { inner }
+    }
+
+    /// The allocator this one wraps.
+    pub const fn inner(&self) -> &A {
+        &self.inner
+    }
+}
+
+// SAFETY: every method forwards to the inner allocator with the caller's arguments unchanged and
+// returns its result unchanged; the bookkeeping around the call touches only this thread's
+// counters (or relaxed atomics) and cannot allocate, unwind or fail.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Allocator<A> {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
+        let ptr = unsafe { self.inner.alloc(layout) };
+        if !ptr.is_null() {
+            on_alloc(layout.size());
+        }
+        ptr
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let ptr = unsafe { self.inner.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            on_alloc(layout.size());
+        }
+        ptr
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller guarantees `ptr` was allocated by this allocator (hence by `inner`)
+        // with `layout`.
+        unsafe { self.inner.dealloc(ptr, layout) };
+        on_dealloc(layout.size());
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we forward.
+        let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            on_realloc(layout.size(), new_size);
+        }
+        new
+    }
+}
+
+/// One thread's counters. Only the owning thread touches them.
+pub(crate) struct ThreadCounters {
+    allocations: Cell<u64>,
+    deallocations: Cell<u64>,
+    reallocations: Cell<u64>,
+    bytes_allocated: Cell<u64>,
+    bytes_freed: Cell<u64>,
+    /// The highest live total since the innermost open measurement started (see `sample`).
+    peak: Cell<i64>,
+    /// While non-zero, nothing is counted: the profiler's own work (rendering a report).
+    paused: Cell<u32>,
+}
+
+impl ThreadCounters {
+    const fn new() -> Self {
+        ThreadCounters {
+            allocations: Cell::new(0),
+            deallocations: Cell::new(0),
+            reallocations: Cell::new(0),
+            bytes_allocated: Cell::new(0),
+            bytes_freed: Cell::new(0),
+            peak: Cell::new(0),
+            paused: Cell::new(0),
+        }
+    }
+
+    #[inline(always)]
+    fn live(&self) -> i64 {
+        self.bytes_allocated.get().wrapping_sub(self.bytes_freed.get()) as i64
+    }
+
+    #[inline(always)]
+    fn raise_peak(&self) {
+        let live = self.live();
+        if live > self.peak.get() {
+            self.peak.set(live);
+        }
+    }
+}
+
+thread_local! {
+    // `const` and free of destructors: no lazy initialisation, no registration, no allocation,
+    // and accessible during thread teardown.
+    static THREAD: ThreadCounters = const { ThreadCounters::new() };
+}
+
+/// Process-wide counters, kept only while a process-wide measurement runs
+/// (`PROCESS_USERS > 0`), so that the default per-thread path touches no shared cache line
+/// other than reading `PROCESS_USERS`.
+struct ProcessCounters {
+    allocations: AtomicU64,
+    deallocations: AtomicU64,
+    reallocations: AtomicU64,
+    bytes_allocated: AtomicU64,
+    bytes_freed: AtomicU64,
+    live: AtomicI64,
+    peak: AtomicI64,
+}
+
+static PROCESS: ProcessCounters = ProcessCounters {
+    allocations: AtomicU64::new(0),
+    deallocations: AtomicU64::new(0),
+    reallocations: AtomicU64::new(0),
+    bytes_allocated: AtomicU64::new(0),
+    bytes_freed: AtomicU64::new(0),
+    live: AtomicI64::new(0),
+    peak: AtomicI64::new(0),
+};
+static PROCESS_USERS: AtomicUsize = AtomicUsize::new(0);
+
+#[inline(always)]
+fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
+    // `try_with` cannot fail for a destructor-free const thread local; if it ever did, the event
+    // is simply not counted (never a panic inside the allocator).
+    THREAD
+        .try_with(|c| {
+            if c.paused.get() == 0 {
+                f(c);
+                true
+            } else {
+                false
+            }
+        })
+        .unwrap_or(false)
+}
+
+#[inline(always)]
+fn on_alloc(size: usize) {
+    let counted = counting(|c| {
+        c.allocations.set(c.allocations.get() + 1);
+        c.bytes_allocated.set(c.bytes_allocated.get().wrapping_add(size as u64));
+        c.raise_peak();
+    });
+    if counted && PROCESS_USERS.load(Relaxed) != 0 {
+        PROCESS.allocations.fetch_add(1, Relaxed);
+        PROCESS.bytes_allocated.fetch_add(size as u64, Relaxed);
+        let live = PROCESS.live.fetch_add(size as i64, Relaxed) + size as i64;
+        PROCESS.peak.fetch_max(live, Relaxed);
+    }
+}
+
+#[inline(always)]
+fn on_dealloc(size: usize) {
+    let counted = counting(|c| {
+        c.deallocations.set(c.deallocations.get() + 1);
+        c.bytes_freed.set(c.bytes_freed.get().wrapping_add(size as u64));
+    });
+    if counted && PROCESS_USERS.load(Relaxed) != 0 {
+        PROCESS.deallocations.fetch_add(1, Relaxed);
+        PROCESS.bytes_freed.fetch_add(size as u64, Relaxed);
+        PROCESS.live.fetch_sub(size as i64, Relaxed);
+    }
+}
+
+#[inline(always)]
+fn on_realloc(old: usize, new: usize) {
+    let counted = counting(|c| {
+        c.reallocations.set(c.reallocations.get() + 1);
+        c.bytes_allocated.set(c.bytes_allocated.get().wrapping_add(new as u64));
+        c.bytes_freed.set(c.bytes_freed.get().wrapping_add(old as u64));
+        c.raise_peak();
+    });
+    if counted && PROCESS_USERS.load(Relaxed) != 0 {
+        PROCESS.reallocations.fetch_add(1, Relaxed);
+        PROCESS.bytes_allocated.fetch_add(new as u64, Relaxed);
+        PROCESS.bytes_freed.fetch_add(old as u64, Relaxed);
+        let delta = new as i64 - old as i64;
+        let live = PROCESS.live.fetch_add(delta, Relaxed) + delta;
+        PROCESS.peak.fetch_max(live, Relaxed);
+    }
+}
+
+/// A snapshot of allocation counters: of one thread ([`thread_stats`]) or of the whole process.
+///
+/// Subtract two snapshots to get what happened between them:
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// let before = memory_profiler::thread_stats();
+/// let s = String::from("hello");
+/// let change = memory_profiler::thread_stats() - before;
+/// assert_eq!((change.allocations, change.bytes_allocated, change.live()), (1, 5, 5));
+/// # drop(s);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Calls to `alloc` and `alloc_zeroed` that succeeded.
+    pub allocations: u64,
+    /// Calls to `dealloc`.
+    pub deallocations: u64,
+    /// Calls to `realloc` that succeeded.
+    pub reallocations: u64,
+    /// Bytes of all allocations, plus the new size of every reallocation.
+    pub bytes_allocated: u64,
+    /// Bytes of all deallocations, plus the old size of every reallocation.
+    pub bytes_freed: u64,
+}
+
+impl Stats {
+    /// Bytes allocated and not freed: `bytes_allocated - bytes_freed`, signed.
+    pub fn live(&self) -> i64 {
+        self.bytes_allocated.wrapping_sub(self.bytes_freed) as i64
+    }
+}
+
+impl std::ops::Sub for Stats {
+    type Output = Stats;
+    fn sub(self, rhs: Stats) -> Stats {
+        Stats {
+            allocations: self.allocations.wrapping_sub(rhs.allocations),
+            deallocations: self.deallocations.wrapping_sub(rhs.deallocations),
+            reallocations: self.reallocations.wrapping_sub(rhs.reallocations),
+            bytes_allocated: self.bytes_allocated.wrapping_sub(rhs.bytes_allocated),
+            bytes_freed: self.bytes_freed.wrapping_sub(rhs.bytes_freed),
+        }
+    }
+}
+
+/// The calling thread's counters since it started, as counted by [`Allocator`].
+///
+/// All zeros when `Allocator` is not the global allocator (see [`allocator_installed`]).
+pub fn thread_stats() -> Stats {
+    THREAD
+        .try_with(|c| Stats {
+            allocations: c.allocations.get(),
+            deallocations: c.deallocations.get(),
+            reallocations: c.reallocations.get(),
+            bytes_allocated: c.bytes_allocated.get(),
+            bytes_freed: c.bytes_freed.get(),
+        })
+        .unwrap_or_default()
+}
+
+/// Whether [`Allocator`] is the program's global allocator.
+///
+/// Found out once, by making one small allocation and looking whether it was counted.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// assert!(memory_profiler::allocator_installed());
+/// ```
+pub fn allocator_installed() -> bool {
+    use std::sync::atomic::AtomicU8;
+    static STATE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
+    match STATE.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            // Save this thread's counters, make one allocation, look, and put them back, so
+            // that no figure ever sees the test allocation.
+            let saved = THREAD.with(|c| {
+                let saved = ThreadCounters::new();
+                copy_counters(c, &saved);
+                c.paused.set(0);
+                saved
+            });
+            drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
+            let installed = THREAD.with(|c| {
+                let installed = c.allocations.get() != saved.allocations.get();
+                copy_counters(&saved, c);
+                installed
+            });
+            STATE.store(if installed { 2 } else { 1 }, Relaxed);
+            installed
+        }
+    }
+}
+
+fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
+    to.allocations.set(from.allocations.get());
+    to.deallocations.set(from.deallocations.get());
+    to.reallocations.set(from.reallocations.get());
+    to.bytes_allocated.set(from.bytes_allocated.get());
+    to.bytes_freed.set(from.bytes_freed.get());
+    to.peak.set(from.peak.get());
+    to.paused.set(from.paused.get());
+}
+
+/// A sample of a heap: what the probes of a report and `measure` read.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Sample {
+    /// Live bytes now.
+    pub live: i64,
+    /// The highest live bytes since the previous `sample_thread`/`sample_process` call that
+    /// reset the peak (at least `live`).
+    pub peak: i64,
+    /// Allocations so far (reallocations not included).
+    pub allocations: u64,
+}
+
+/// Reads this thread's heap and restarts its peak at the current live total.
+#[inline(always)]
+pub(crate) fn sample_thread() -> Sample {
+    THREAD
+        .try_with(|c| {
+            let live = c.live();
+            let peak = c.peak.replace(live).max(live);
+            Sample { live, peak, allocations: c.allocations.get() }
+        })
+        .unwrap_or_default()
+}
+
+/// Restores the peak of an enclosing measurement after an inner one ended: the enclosing one
+/// must see the highest value reached during the inner one.
+#[inline(always)]
+pub(crate) fn restore_thread_peak(peak: i64) {
+    let _ = THREAD.try_with(|c| {
+        if peak > c.peak.get() {
+            c.peak.set(peak);
+        }
+    });
+}
+
+/// Reads the process-wide heap (kept while a process-wide measurement runs) and restarts its
+/// peak.
+pub(crate) fn sample_process() -> Sample {
+    let live = PROCESS.live.load(Relaxed);
+    let peak = PROCESS.peak.swap(live, Relaxed).max(live);
+    Sample { live, peak, allocations: PROCESS.allocations.load(Relaxed) }
+}
+
+pub(crate) fn restore_process_peak(peak: i64) {
+    PROCESS.peak.fetch_max(peak, Relaxed);
+}
+
+/// Starts process-wide counting; it goes on until the returned guard is dropped (counted).
+pub(crate) struct ProcessCounting(());
+
+impl ProcessCounting {
+    pub(crate) fn start() -> Self {
+        PROCESS_USERS.fetch_add(1, Relaxed);
+        ProcessCounting(())
+    }
+}
+
+impl Drop for ProcessCounting {
+    fn drop(&mut self) {
+        PROCESS_USERS.fetch_sub(1, Relaxed);
+    }
+}
+
+/// Runs `f` without counting what it allocates on this thread: the profiler's own work.
+pub fn untracked<R>(f: impl FnOnce() -> R) -> R {
+    struct Resume;
+    impl Drop for Resume {
+        fn drop(&mut self) {
+            let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() - 1));
+        }
+    }
+    let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() + 1));
+    let _resume = Resume;
+    f()
+}

@@ -1,0 +1,28 @@
+//! The runtime of [memory-profiler](https://docs.rs/memory-profiler): the counting allocator,
+//! the per-line recorder behind `#[profile]`, the reports, and the testing API.
+//!
+//! Use it through the `memory-profiler` crate, which re-exports everything public here.
+
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(missing_docs)]
+
+mod alloc;
+mod backend;
+mod measure;
+mod recorder;
+mod report;
+
+pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
+pub use backend::ExternalStats;
+#[cfg(feature = "stats_alloc")]
+pub use backend::use_stats_alloc;
+pub use measure::{measure, Usage};
+pub use report::{capture, Measured, Report, Reports, Row, Unit};
+
+/// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::alloc::untracked;
+    pub use crate::recorder::{FnMeta, Guard, Options, Stream, Table, TailMark, Threads};
+    pub use crate::report::Unit;
+}

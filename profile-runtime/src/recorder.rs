@@ -1,0 +1,402 @@
+//! The per-line recorder behind `#[profile]`.
+//!
+//! Each profiled function owns a thread-local [`Table`] with one [`LineCell`] per source line
+//! (from the attribute's line to the closing brace), and each call keeps a [`Guard`] on its
+//! stack. A probe closes the interval of the line that was running, charging it what the heap
+//! did since the line started, and opens the next line's interval: a few thread-local reads
+//! and writes into a fixed table, with no hashing, locking or allocation.
+//!
+//! Input (what the macro emits for `#[profile] fn f() { let v = vec![0u8; 10]; v.len() }`):
+//!
+//! ```text
+//! fn f() -> usize {
+//!     static META: FnMeta = FnMeta { .. };
+//!     thread_local!(static TABLE: Table<N> = const { Table::new() });
+//!     let guard = Guard::enter(&META, &TABLE);
+//!     guard.line(1);
+//!     let v = vec![0u8; 10];
+//!     guard.line(1);                 // omitted: same line as the previous probe
+//!     let mark = guard.tail_mark();  // dropped right after the tail value is computed
+//!     v.len()
+//! }                                  // locals drop, then `guard` charges `}` and reports
+//! ```
+
+use std::cell::Cell;
+use std::thread::LocalKey;
+
+use crate::alloc::{self, Sample};
+use crate::report::{self, Measured, Report, Row, Unit};
+
+/// Where the reports of a function go.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+    File(&'static str),
+}
+
+/// Which heap a function's report follows.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    Current,
+    All,
+}
+
+/// The attribute's options, fixed at compile time.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub precision: usize,
+    pub unit: Unit,
+    pub stream: Stream,
+    pub peak: bool,
+    pub allocs: bool,
+    pub threads: Threads,
+}
+
+/// What the macro knows of a function: its name, place and source lines.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct FnMeta {
+    pub name: &'static str,
+    pub module_path: &'static str,
+    pub file: &'static str,
+    /// The line of the `#[profile]` attribute; the table's first row.
+    pub first_line: u32,
+    /// The source lines from `first_line` to the closing brace.
+    pub lines: &'static [&'static str],
+    pub options: Options,
+}
+
+/// The figures of one line, summed over the calls of one report.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct LineCell {
+    mem: Cell<i64>,
+    inc: Cell<i64>,
+    peak: Cell<i64>,
+    allocs: Cell<u64>,
+    occ: Cell<u64>,
+}
+
+impl LineCell {
+    const fn new() -> Self {
+        LineCell {
+            mem: Cell::new(i64::MIN),
+            inc: Cell::new(0),
+            peak: Cell::new(0),
+            allocs: Cell::new(0),
+            occ: Cell::new(0),
+        }
+    }
+
+    fn clear(&self) {
+        self.mem.set(i64::MIN);
+        self.inc.set(0);
+        self.peak.set(0);
+        self.allocs.set(0);
+        self.occ.set(0);
+    }
+
+    /// Charges the interval from `start` to `now` to this line.
+    #[inline(always)]
+    fn charge(&self, start_live: i64, start_allocs: u64, now: &Sample) {
+        self.inc.set(self.inc.get().wrapping_add(now.live.wrapping_sub(start_live)));
+        if now.live > self.mem.get() {
+            self.mem.set(now.live);
+        }
+        let peak = now.peak.wrapping_sub(start_live);
+        if peak > self.peak.get() {
+            self.peak.set(peak);
+        }
+        self.allocs.set(self.allocs.get().wrapping_add(now.allocations.wrapping_sub(start_allocs)));
+    }
+}
+
+/// A profiled function's per-thread table: one cell per source line, and the state of the
+/// calls in progress on this thread.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Table<const N: usize> {
+    depth: Cell<u32>,
+    panicked: Cell<bool>,
+    measured: Cell<Measured>,
+    lines: [LineCell; N],
+}
+
+impl<const N: usize> Table<N> {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Table {
+            depth: Cell::new(0),
+            panicked: Cell::new(false),
+            measured: Cell::new(Measured::ThreadHeap),
+            lines: [const { LineCell::new() }; N],
+        }
+    }
+
+    fn take_report(&self, meta: &'static FnMeta) -> Report {
+        let rows = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let ran = cell.occ.get() > 0;
+                let mem = if ran { cell.mem.get() } else { 0 };
+                let row = Row {
+                    line: meta.first_line + i as u32,
+                    text: meta.lines.get(i).copied().unwrap_or(""),
+                    mem_usage: mem,
+                    // The attribute's row shows the heap at entry in both columns, as
+                    // memory_profiler's decorator row does.
+                    increment: if i == 0 { mem } else { cell.inc.get() },
+                    peak: if i == 0 { 0 } else { cell.peak.get() },
+                    allocations: if i == 0 { 0 } else { cell.allocs.get() },
+                    occurrences: cell.occ.get(),
+                };
+                cell.clear();
+                row
+            })
+            .collect();
+        let panicked = self.panicked.replace(false);
+        Report::new(meta, rows, self.measured.get(), panicked)
+    }
+}
+
+/// A heap the probes read.
+#[derive(Clone, Copy)]
+pub(crate) enum Source {
+    Thread,
+    Process,
+    External(&'static (dyn crate::backend::ExternalStats + Sync)),
+    Rss,
+}
+
+impl Source {
+    /// The heap a report or measurement follows, given what is installed.
+    pub(crate) fn choose(threads: Threads) -> Source {
+        if alloc::allocator_installed() {
+            match threads {
+                Threads::Current => Source::Thread,
+                Threads::All => Source::Process,
+            }
+        } else if let Some(ext) = crate::backend::external() {
+            Source::External(ext)
+        } else {
+            Source::Rss
+        }
+    }
+
+    pub(crate) fn measured(self) -> Measured {
+        match self {
+            Source::Thread => Measured::ThreadHeap,
+            Source::Process => Measured::ProcessHeap,
+            Source::External(_) => Measured::StatsAlloc,
+            Source::Rss => Measured::ResidentSetSize,
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn sample(self) -> Sample {
+        match self {
+            Source::Thread => alloc::sample_thread(),
+            Source::Process => alloc::sample_process(),
+            Source::External(ext) => {
+                let s = ext.stats();
+                Sample { live: s.live(), peak: s.live(), allocations: s.allocations }
+            }
+            Source::Rss => {
+                let live = crate::backend::resident_set_size().unwrap_or(0);
+                Sample { live, peak: live, allocations: 0 }
+            }
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn restore_peak(self, peak: i64) {
+        match self {
+            Source::Thread => alloc::restore_thread_peak(peak),
+            Source::Process => alloc::restore_process_peak(peak),
+            Source::External(_) | Source::Rss => {}
+        }
+    }
+}
+
+/// One call of a profiled function in progress. Created first in the body, so dropped last:
+/// its `Drop` sees the heap after every local of the function is gone.
+#[doc(hidden)]
+pub struct Guard<const N: usize> {
+    key: &'static LocalKey<Table<N>>,
+    meta: &'static FnMeta,
+    source: Source,
+    cur: Cell<usize>,
+    start_live: Cell<i64>,
+    start_allocs: Cell<u64>,
+    /// The highest heap seen by this call's probes.
+    max_peak: Cell<i64>,
+    /// The peak of the enclosing measurement when this call began.
+    saved_peak: i64,
+    closed: Cell<bool>,
+    outermost: bool,
+    _process: Option<alloc::ProcessCounting>,
+}
+
+impl<const N: usize> Guard<N> {
+    /// Starts a call: records the heap at entry on the attribute's row.
+    #[inline]
+    pub fn enter(meta: &'static FnMeta, key: &'static LocalKey<Table<N>>) -> Self {
+        let (outermost, source) = key.with(|t| {
+            let depth = t.depth.get();
+            t.depth.set(depth + 1);
+            if depth == 0 {
+                let source = Source::choose(meta.options.threads);
+                t.measured.set(source.measured());
+                (true, source)
+            } else {
+                // Inner (recursive) calls follow the outermost call's heap.
+                (false, measured_source(t.measured.get()))
+            }
+        });
+        let process = match source {
+            Source::Process => Some(alloc::ProcessCounting::start()),
+            _ => None,
+        };
+        let now = source.sample();
+        key.with(|t| {
+            let row = &t.lines[0];
+            row.occ.set(row.occ.get() + 1);
+            if now.live > row.mem.get() {
+                row.mem.set(now.live);
+            }
+        });
+        Guard {
+            key,
+            meta,
+            source,
+            cur: Cell::new(0),
+            start_live: Cell::new(now.live),
+            start_allocs: Cell::new(now.allocations),
+            max_peak: Cell::new(now.peak),
+            saved_peak: now.peak,
+            closed: Cell::new(false),
+            outermost,
+            _process: process,
+        }
+    }
+
+    #[inline(always)]
+    fn step(&self, idx: usize, count: bool) {
+        let now = self.source.sample();
+        self.key.with(|t| {
+            if let Some(cell) = t.lines.get(self.cur.get()) {
+                cell.charge(self.start_live.get(), self.start_allocs.get(), &now);
+            }
+            if count {
+                if let Some(cell) = t.lines.get(idx) {
+                    cell.occ.set(cell.occ.get() + 1);
+                }
+            }
+        });
+        self.cur.set(idx);
+        self.start_live.set(now.live);
+        self.start_allocs.set(now.allocations);
+        if now.peak > self.max_peak.get() {
+            self.max_peak.set(now.peak);
+        }
+    }
+
+    /// A statement starts on row `idx`: one more occurrence of that line.
+    #[inline(always)]
+    pub fn line(&self, idx: usize) {
+        self.step(idx, true);
+    }
+
+    /// Row `idx` runs again without starting anew: the expression of a `for` or `while` header,
+    /// before its first `next()` or condition (which count the occurrences).
+    #[inline(always)]
+    pub fn resume(&self, idx: usize) {
+        self.step(idx, false);
+    }
+
+    /// The function is returning: from here on, what happens (locals being dropped) is charged
+    /// to the closing brace. Only the first call has an effect.
+    #[inline(always)]
+    pub fn close(&self) {
+        if !self.closed.replace(true) {
+            self.step(N - 1, true);
+        }
+    }
+
+    /// `return value` becomes `return guard.ret(value)`: the value is computed, then the
+    /// function is closing.
+    #[inline(always)]
+    pub fn ret<T>(&self, value: T) -> T {
+        self.close();
+        value
+    }
+
+    /// Declared right before the body's tail expression, so that it is the first local dropped
+    /// after the tail value is computed.
+    #[inline(always)]
+    pub fn tail_mark(&self) -> TailMark<'_, N> {
+        TailMark { guard: self }
+    }
+}
+
+fn measured_source(measured: Measured) -> Source {
+    match measured {
+        Measured::ThreadHeap => Source::Thread,
+        Measured::ProcessHeap => Source::Process,
+        Measured::StatsAlloc => match crate::backend::external() {
+            Some(ext) => Source::External(ext),
+            None => Source::Rss,
+        },
+        Measured::ResidentSetSize => Source::Rss,
+    }
+}
+
+impl<const N: usize> Drop for Guard<N> {
+    fn drop(&mut self) {
+        let now = self.source.sample();
+        let panicking = std::thread::panicking();
+        self.key.with(|t| {
+            if let Some(cell) = t.lines.get(self.cur.get()) {
+                cell.charge(self.start_live.get(), self.start_allocs.get(), &now);
+            }
+            if !self.closed.get() && !panicking {
+                // Left by `?` or an unwinding panic: the closing brace still ends the call.
+                if let Some(cell) = t.lines.get(N - 1) {
+                    cell.occ.set(cell.occ.get() + 1);
+                }
+            }
+            if panicking {
+                t.panicked.set(true);
+            }
+            t.depth.set(t.depth.get().saturating_sub(1));
+        });
+        self.source.restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
+        if self.outermost {
+            let meta = self.meta;
+            let key = self.key;
+            alloc::untracked(|| {
+                let report = key.with(|t| t.take_report(meta));
+                report::emit(report, &meta.options);
+            });
+        }
+    }
+}
+
+/// See [`Guard::tail_mark`].
+#[doc(hidden)]
+pub struct TailMark<'a, const N: usize> {
+    guard: &'a Guard<N>,
+}
+
+impl<const N: usize> Drop for TailMark<'_, N> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.guard.close();
+    }
+}

@@ -1,0 +1,2 @@
+//! x
+pub use profile_macro::profile;
