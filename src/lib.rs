@@ -1,2 +1,20 @@
-//! x
+//! Line-by-line heap reports for Rust functions, in Python memory_profiler's layout, with
+//! exact byte counts. See the README for the guide.
+
+#![warn(missing_docs)]
+
+#[doc(inline)]
 pub use profile_macro::profile;
+
+#[doc(inline)]
+pub use profile_runtime::{
+    allocator_installed, capture, measure, thread_stats, Allocator, ExternalStats, Measured,
+    Report, Reports, Row, Stats, Unit, Usage,
+};
+
+#[cfg(feature = "stats_alloc")]
+#[doc(inline)]
+pub use profile_runtime::use_stats_alloc;
+
+#[doc(hidden)]
+pub use profile_runtime::__private;

@@ -140,7 +140,9 @@ impl ThreadCounters {
 
     #[inline(always)]
     fn live(&self) -> i64 {
-        self.bytes_allocated.get().wrapping_sub(self.bytes_freed.get()) as i64
+        self.bytes_allocated
+            .get()
+            .wrapping_sub(self.bytes_freed.get()) as i64
     }
 
     #[inline(always)]
@@ -202,7 +204,8 @@ fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
 fn on_alloc(size: usize) {
     let counted = counting(|c| {
         c.allocations.set(c.allocations.get() + 1);
-        c.bytes_allocated.set(c.bytes_allocated.get().wrapping_add(size as u64));
+        c.bytes_allocated
+            .set(c.bytes_allocated.get().wrapping_add(size as u64));
         c.raise_peak();
     });
     if counted && PROCESS_USERS.load(Relaxed) != 0 {
@@ -217,7 +220,8 @@ fn on_alloc(size: usize) {
 fn on_dealloc(size: usize) {
     let counted = counting(|c| {
         c.deallocations.set(c.deallocations.get() + 1);
-        c.bytes_freed.set(c.bytes_freed.get().wrapping_add(size as u64));
+        c.bytes_freed
+            .set(c.bytes_freed.get().wrapping_add(size as u64));
     });
     if counted && PROCESS_USERS.load(Relaxed) != 0 {
         PROCESS.deallocations.fetch_add(1, Relaxed);
@@ -230,8 +234,10 @@ fn on_dealloc(size: usize) {
 fn on_realloc(old: usize, new: usize) {
     let counted = counting(|c| {
         c.reallocations.set(c.reallocations.get() + 1);
-        c.bytes_allocated.set(c.bytes_allocated.get().wrapping_add(new as u64));
-        c.bytes_freed.set(c.bytes_freed.get().wrapping_add(old as u64));
+        c.bytes_allocated
+            .set(c.bytes_allocated.get().wrapping_add(new as u64));
+        c.bytes_freed
+            .set(c.bytes_freed.get().wrapping_add(old as u64));
         c.raise_peak();
     });
     if counted && PROCESS_USERS.load(Relaxed) != 0 {
@@ -373,7 +379,11 @@ pub(crate) fn sample_thread() -> Sample {
         .try_with(|c| {
             let live = c.live();
             let peak = c.peak.replace(live).max(live);
-            Sample { live, peak, allocations: c.allocations.get() }
+            Sample {
+                live,
+                peak,
+                allocations: c.allocations.get(),
+            }
         })
         .unwrap_or_default()
 }
@@ -394,7 +404,11 @@ pub(crate) fn restore_thread_peak(peak: i64) {
 pub(crate) fn sample_process() -> Sample {
     let live = PROCESS.live.load(Relaxed);
     let peak = PROCESS.peak.swap(live, Relaxed).max(live);
-    Sample { live, peak, allocations: PROCESS.allocations.load(Relaxed) }
+    Sample {
+        live,
+        peak,
+        allocations: PROCESS.allocations.load(Relaxed),
+    }
 }
 
 pub(crate) fn restore_process_peak(peak: i64) {

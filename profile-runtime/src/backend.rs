@@ -35,7 +35,9 @@ pub(crate) fn external() -> Option<&'static (dyn ExternalStats + Sync)> {
 /// memory_profiler::use_stats_alloc(GLOBAL);
 /// ```
 #[cfg(feature = "stats_alloc")]
-pub fn use_stats_alloc<A: std::alloc::GlobalAlloc + Sync>(alloc: &'static stats_alloc::StatsAlloc<A>) -> bool {
+pub fn use_stats_alloc<A: std::alloc::GlobalAlloc + Sync>(
+    alloc: &'static stats_alloc::StatsAlloc<A>,
+) -> bool {
     EXTERNAL.set(alloc).is_ok()
 }
 

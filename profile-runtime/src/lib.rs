@@ -13,9 +13,9 @@ mod recorder;
 mod report;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
-pub use backend::ExternalStats;
 #[cfg(feature = "stats_alloc")]
 pub use backend::use_stats_alloc;
+pub use backend::ExternalStats;
 pub use measure::{measure, Usage};
 pub use report::{capture, Measured, Report, Reports, Row, Unit};
 

@@ -55,7 +55,9 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     }
     let before = alloc::thread_stats();
     let start = alloc::sample_thread();
-    let scope = Scope { saved_peak: start.peak };
+    let scope = Scope {
+        saved_peak: start.peak,
+    };
     let value = f();
     let end = alloc::sample_thread();
     let after = alloc::thread_stats();

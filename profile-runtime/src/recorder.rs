@@ -103,7 +103,11 @@ impl LineCell {
     /// Charges the interval from `start` to `now` to this line.
     #[inline(always)]
     fn charge(&self, start_live: i64, start_allocs: u64, now: &Sample) {
-        self.inc.set(self.inc.get().wrapping_add(now.live.wrapping_sub(start_live)));
+        self.inc.set(
+            self.inc
+                .get()
+                .wrapping_add(now.live.wrapping_sub(start_live)),
+        );
         if now.live > self.mem.get() {
             self.mem.set(now.live);
         }
@@ -111,7 +115,11 @@ impl LineCell {
         if peak > self.peak.get() {
             self.peak.set(peak);
         }
-        self.allocs.set(self.allocs.get().wrapping_add(now.allocations.wrapping_sub(start_allocs)));
+        self.allocs.set(
+            self.allocs
+                .get()
+                .wrapping_add(now.allocations.wrapping_sub(start_allocs)),
+        );
     }
 }
 
@@ -205,11 +213,19 @@ impl Source {
             Source::Process => alloc::sample_process(),
             Source::External(ext) => {
                 let s = ext.stats();
-                Sample { live: s.live(), peak: s.live(), allocations: s.allocations }
+                Sample {
+                    live: s.live(),
+                    peak: s.live(),
+                    allocations: s.allocations,
+                }
             }
             Source::Rss => {
                 let live = crate::backend::resident_set_size().unwrap_or(0);
-                Sample { live, peak: live, allocations: 0 }
+                Sample {
+                    live,
+                    peak: live,
+                    allocations: 0,
+                }
             }
         }
     }
@@ -376,7 +392,8 @@ impl<const N: usize> Drop for Guard<N> {
             }
             t.depth.set(t.depth.get().saturating_sub(1));
         });
-        self.source.restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
+        self.source
+            .restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
         if self.outermost {
             let meta = self.meta;
             let key = self.key;

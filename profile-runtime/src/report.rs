@@ -106,7 +106,12 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn new(meta: &'static FnMeta, rows: Vec<Row>, measured: Measured, panicked: bool) -> Report {
+    pub(crate) fn new(
+        meta: &'static FnMeta,
+        rows: Vec<Row>,
+        measured: Measured,
+        panicked: bool,
+    ) -> Report {
         Report {
             function: meta.name,
             module_path: meta.module_path,
@@ -174,9 +179,17 @@ impl Report {
             if !theirs.ran() {
                 continue;
             }
-            mine.mem_usage = if mine.ran() { mine.mem_usage.max(theirs.mem_usage) } else { theirs.mem_usage };
+            mine.mem_usage = if mine.ran() {
+                mine.mem_usage.max(theirs.mem_usage)
+            } else {
+                theirs.mem_usage
+            };
             // The attribute's row shows the heap at entry in both columns.
-            mine.increment = if i == 0 { mine.mem_usage } else { mine.increment + theirs.increment };
+            mine.increment = if i == 0 {
+                mine.mem_usage
+            } else {
+                mine.increment + theirs.increment
+            };
             mine.peak = mine.peak.max(theirs.peak);
             mine.allocations += theirs.allocations;
             mine.occurrences += theirs.occurrences;
@@ -217,7 +230,14 @@ impl fmt::Display for Report {
     /// memory_profiler's layout: `Filename:`, a blank line, the header, a rule of `=`, one row
     /// per source line, then two blank lines.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let columns = |f: &mut fmt::Formatter<'_>, line: &str, mem: &str, inc: &str, peak: &str, occ: &str, allocs: &str, text: &str| {
+        let columns = |f: &mut fmt::Formatter<'_>,
+                       line: &str,
+                       mem: &str,
+                       inc: &str,
+                       peak: &str,
+                       occ: &str,
+                       allocs: &str,
+                       text: &str| {
             write!(f, "{line:>6} {mem:>12} {inc:>12}")?;
             if self.show_peak {
                 write!(f, " {peak:>12}")?;
@@ -256,11 +276,28 @@ impl fmt::Display for Report {
         for row in &self.rows {
             let line = row.line.to_string();
             if row.ran() {
-                let (mem, inc, peak) = (self.figure(row.mem_usage), self.figure(row.increment), self.figure(row.peak));
+                let (mem, inc, peak) = (
+                    self.figure(row.mem_usage),
+                    self.figure(row.increment),
+                    self.figure(row.peak),
+                );
                 let first = row.line == self.rows_first_line();
                 let peak = if first { String::new() } else { peak };
-                let allocs = if first { String::new() } else { row.allocations.to_string() };
-                columns(f, &line, &mem, &inc, &peak, &row.occurrences.to_string(), &allocs, row.text)?;
+                let allocs = if first {
+                    String::new()
+                } else {
+                    row.allocations.to_string()
+                };
+                columns(
+                    f,
+                    &line,
+                    &mem,
+                    &inc,
+                    &peak,
+                    &row.occurrences.to_string(),
+                    &allocs,
+                    row.text,
+                )?;
             } else {
                 columns(f, &line, "", "", "", "", "", row.text)?;
             }
@@ -381,7 +418,8 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
     let scope = Scope;
     let value = f();
     std::mem::forget(scope);
-    let reports = crate::alloc::untracked(|| CAPTURES.with(|c| c.borrow_mut().pop())).unwrap_or_default();
+    let reports =
+        crate::alloc::untracked(|| CAPTURES.with(|c| c.borrow_mut().pop())).unwrap_or_default();
     (value, reports)
 }
 
@@ -393,7 +431,10 @@ struct Output {
     failed: Vec<Stream>,
 }
 
-static OUTPUT: Mutex<Output> = Mutex::new(Output { opened: Vec::new(), failed: Vec::new() });
+static OUTPUT: Mutex<Output> = Mutex::new(Output {
+    opened: Vec::new(),
+    failed: Vec::new(),
+});
 
 /// Hands a finished report to the innermost `capture`, or writes it to its stream.
 /// Called with counting paused.
@@ -413,7 +454,9 @@ pub(crate) fn emit(report: Report, options: &Options) {
         Err(_) => return, // the thread is being torn down: nowhere to capture, skip quietly
     };
     let text = report.to_string();
-    let mut output = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut output = OUTPUT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let result = match options.stream {
         Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
         Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),

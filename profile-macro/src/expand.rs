@@ -1,0 +1,135 @@
+//! Parse → validate → expand.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::{Ident, ItemFn};
+
+use crate::args::Args;
+use crate::lines::{source_lines, span_line};
+use crate::rewrite::Rewriter;
+
+pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = match syn::parse2::<Args>(args) {
+        Ok(args) => args,
+        // The error, and the item untouched, so that no other error follows from it.
+        Err(err) => return error_with(err, item),
+    };
+    let function = match parse_function(item.clone()) {
+        Ok(function) => function,
+        Err(err) => return error_with(err, item),
+    };
+    if let Err(err) = validate(&function) {
+        return error_with(err, item);
+    }
+    expand(&args, function, &item)
+}
+
+fn error_with(err: syn::Error, item: TokenStream) -> TokenStream {
+    let mut out = err.to_compile_error();
+    out.extend(item);
+    out
+}
+
+/// Parses the item as a function; anything else gets an error naming what it is.
+fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
+    if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
+        return Ok(function);
+    }
+    if let Ok(method) = syn::parse2::<syn::TraitItemFn>(item.clone()) {
+        if method.default.is_none() {
+            return Err(syn::Error::new_spanned(
+                &method.sig,
+                "`#[profile]` needs a function body: put it on the implementations of this method, or give it a default body",
+            ));
+        }
+    }
+    match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(other) => {
+            let what = match &other {
+                syn::Item::Struct(_) => "a struct",
+                syn::Item::Enum(_) => "an enum",
+                syn::Item::Union(_) => "a union",
+                syn::Item::Trait(_) => "a trait",
+                syn::Item::Impl(_) => "an impl block (put it on the methods inside)",
+                syn::Item::Mod(_) => "a module",
+                syn::Item::Const(_) => "a constant",
+                syn::Item::Static(_) => "a static",
+                syn::Item::Type(_) => "a type alias",
+                syn::Item::Use(_) => "a `use` declaration",
+                syn::Item::ForeignMod(_) => "an extern block (it has no bodies to profile)",
+                syn::Item::Macro(_) => "a macro",
+                _ => "this item",
+            };
+            let head = other.to_token_stream().into_iter().find(|t| {
+                !matches!(
+                    t,
+                    proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Group(_)
+                )
+            });
+            let span = head.map_or(Span::call_site(), |t| t.span());
+            Err(syn::Error::new(
+                span,
+                format!("`#[profile]` applies to functions with a body, not to {what}"),
+            ))
+        }
+        // Not an item at all: let rustc report the user's own syntax error.
+        Err(_) => Err(syn::Error::new(
+            Span::call_site(),
+            "`#[profile]` applies to functions with a body",
+        )),
+    }
+}
+
+fn validate(function: &ItemFn) -> syn::Result<()> {
+    let sig = &function.sig;
+    if let Some(token) = &sig.constness {
+        return Err(syn::Error::new_spanned(
+            token,
+            "`#[profile]` cannot profile a `const fn`: const evaluation has no heap to measure; remove `const` or the attribute",
+        ));
+    }
+    if let Some(token) = &sig.asyncness {
+        return Err(syn::Error::new_spanned(
+            token,
+            "`#[profile]` does not support `async fn` yet; profile the synchronous functions it calls",
+        ));
+    }
+    Ok(())
+}
+
+fn expand(args: &Args, mut function: ItemFn, item: &TokenStream) -> TokenStream {
+    let first_line = span_line(Span::call_site());
+    let close_line = span_line(function.block.brace_token.span.close()).max(first_line);
+    let rows = close_line - first_line + 1;
+    let lines = source_lines(first_line, close_line, item);
+    let name = function.sig.ident.to_string();
+    let options = args.options();
+
+    let mut rewriter = Rewriter::new(first_line, rows - 1);
+    rewriter.rewrite_body(&mut function.block);
+    let guard = &rewriter.guard;
+
+    let p = quote!(::memory_profiler::__private);
+    let meta = Ident::new("__MEMORY_PROFILER_META", Span::mixed_site());
+    let table = Ident::new("__MEMORY_PROFILER_TABLE", Span::mixed_site());
+    let first_line = first_line as u32;
+    let rows = Literal::usize_unsuffixed(rows);
+    let setup: syn::Block = syn::parse_quote! {{
+        static #meta: #p::FnMeta = #p::FnMeta {
+            name: #name,
+            module_path: ::core::module_path!(),
+            file: ::core::file!(),
+            first_line: #first_line,
+            lines: &[#(#lines),*],
+            options: #options,
+        };
+        ::std::thread_local! {
+            static #table: #p::Table<#rows> = const { #p::Table::new() };
+        }
+        let #guard = #p::Guard::enter(&#meta, &#table);
+    }};
+    let mut stmts = setup.stmts;
+    stmts.append(&mut function.block.stmts);
+    function.block.stmts = stmts;
+    function.into_token_stream()
+}

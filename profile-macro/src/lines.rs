@@ -1,0 +1,86 @@
+//! Line numbers of the function's pieces, and its source text, embedded at compile time.
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+
+/// The line on which `node` starts, past its outer attributes (`#[cfg(..)]` on a statement
+/// does not move the statement's line).
+pub fn start_line(node: &impl ToTokens) -> usize {
+    let mut tokens = node.to_token_stream().into_iter().peekable();
+    while let Some(TokenTree::Punct(p)) = tokens.peek() {
+        if p.as_char() != '#' {
+            break;
+        }
+        tokens.next();
+        match tokens.peek() {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                tokens.next();
+            }
+            _ => break,
+        }
+    }
+    tokens.next().map_or(0, |t| t.span().start().line)
+}
+
+pub fn span_line(span: Span) -> usize {
+    span.start().line
+}
+
+/// The source lines `first..=last` (1-based) of the file the attribute is in, read at compile
+/// time; rebuilt from the tokens where the file cannot be read (a function made by a macro).
+pub fn source_lines(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
+    let from_file = proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| {
+            let lines: Vec<&str> = text.lines().collect();
+            (first >= 1 && last <= lines.len()).then(|| {
+                lines[first - 1..last]
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect()
+            })
+        });
+    from_file.unwrap_or_else(|| from_tokens(first, last, item))
+}
+
+/// Lays the tokens out at their lines and columns.
+fn from_tokens(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
+    let mut lines = vec![String::new(); last + 1 - first];
+    if let Some(line) = lines.first_mut() {
+        line.push_str("#[profile]");
+    }
+    fn place(lines: &mut [String], first: usize, span: Span, text: &str) {
+        let start = span.start();
+        if let Some(line) = start.line.checked_sub(first).and_then(|i| lines.get_mut(i)) {
+            let column = start.column;
+            let width = line.chars().count();
+            if width < column {
+                line.extend(std::iter::repeat_n(' ', column - width));
+            } else if width > 0 && !line.ends_with(' ') {
+                line.push(' ');
+            }
+            line.push_str(text);
+        }
+    }
+    fn walk(lines: &mut [String], first: usize, tokens: TokenStream) {
+        for token in tokens {
+            match token {
+                TokenTree::Group(g) => {
+                    let (open, close) = match g.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    place(lines, first, g.span_open(), open);
+                    walk(lines, first, g.stream());
+                    place(lines, first, g.span_close(), close);
+                }
+                other => place(lines, first, other.span(), &other.to_string()),
+            }
+        }
+    }
+    walk(&mut lines, first, item.clone());
+    lines
+}

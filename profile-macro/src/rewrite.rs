@@ -1,0 +1,337 @@
+//! The statement rewrite: a probe before every statement that starts a new line, recursively
+//! through blocks, `if`/`else`, `match` arms, loops and `unsafe` blocks. Closures, async blocks,
+//! const contexts and nested items are left alone: their cost shows on the line that runs them.
+//!
+//! Input → Output, with `g` the call's guard and `N` a row (line − attribute line):
+//!
+//! ```text
+//! let v = f();                 g.line(N); let v = f();
+//! for x in it { body }         g.resume(N);
+//!                              match IntoIterator::into_iter(it) {
+//!                                  mut iter => loop {
+//!                                      g.line(N);      // once per next(): iterations + 1
+//!                                      match Iterator::next(&mut iter) {
+//!                                          Some(x) => { body }, None => break,
+//!                                      }
+//!                                  },
+//!                              }                        (rustc's own desugaring of `for`)
+//! 'l: while c { body }         'l: loop { g.line(N); if c { body } else { break } }
+//! return e                     return g.ret(e)          (locals then drop on `}`)
+//! ```
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::visit_mut::{self, VisitMut};
+use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
+
+use crate::lines::{span_line, start_line};
+
+pub struct Rewriter {
+    /// The attribute's line: row 0.
+    first_line: usize,
+    /// The closing brace's row: the last one.
+    last_row: usize,
+    /// The guard local (mixed-site hygiene: the user's code cannot name or shadow it).
+    pub guard: Ident,
+    /// The row of the probe that certainly ran last, if known: a statement on that same row
+    /// needs no probe of its own (several statements on one line share one occurrence).
+    prev: Option<usize>,
+    /// Probes emitted so far; a statement that emitted some leaves `prev` unknown.
+    probes: usize,
+}
+
+impl Rewriter {
+    pub fn new(first_line: usize, last_row: usize) -> Self {
+        Rewriter {
+            first_line,
+            last_row,
+            guard: Ident::new("__mp_guard", Span::mixed_site()),
+            prev: Some(0),
+            probes: 0,
+        }
+    }
+
+    /// A line's row; lines outside the function (tokens made by a macro elsewhere) are
+    /// clamped to its first or last row.
+    fn row(&self, line: usize) -> usize {
+        line.saturating_sub(self.first_line).min(self.last_row)
+    }
+
+    fn probe(&mut self, method: &str, row: usize, cfgs: &[&Attribute]) -> Stmt {
+        self.probes += 1;
+        let guard = &self.guard;
+        let method = Ident::new(method, Span::call_site());
+        let row = Literal::usize_unsuffixed(row);
+        parse_quote!(#(#cfgs)* #guard.#method(#row);)
+    }
+
+    /// Rewrites the function body: its statements, then the mark that starts the closing
+    /// brace's row once the tail value is computed.
+    pub fn rewrite_body(&mut self, block: &mut Block) {
+        let has_tail = matches!(
+            block.stmts.last(),
+            Some(Stmt::Expr(_, None))
+                | Some(Stmt::Macro(syn::StmtMacro {
+                    semi_token: None,
+                    ..
+                }))
+        );
+        let mut stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+        let guard = &self.guard;
+        let mark = Ident::new("__mp_tail", Span::mixed_site());
+        let mark: Stmt = parse_quote! {
+            #[allow(unreachable_code)]
+            let #mark = #guard.tail_mark();
+        };
+        let at = if has_tail {
+            stmts.len() - 1
+        } else {
+            stmts.len()
+        };
+        stmts.insert(at, mark);
+        block.stmts = stmts;
+    }
+
+    fn rewrite_stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
+        let mut out = Vec::with_capacity(stmts.len() * 2);
+        for mut stmt in stmts {
+            let attrs: &[Attribute] = match &stmt {
+                Stmt::Item(_) => {
+                    out.push(stmt);
+                    continue;
+                }
+                Stmt::Local(local) => &local.attrs,
+                Stmt::Macro(mac) => &mac.attrs,
+                Stmt::Expr(expr, _) => expr_attrs(expr),
+            };
+            // A statement's probe is compiled in exactly when the statement is.
+            let cfgs: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
+            let row = self.row(start_line(&stmt));
+            match &stmt {
+                // The header probe inside the loop counts each `next()`; this one charges the
+                // iterator's creation to the header without counting an occurrence.
+                Stmt::Expr(Expr::ForLoop(_), _) => {
+                    let probe = self.probe("resume", row, &cfgs);
+                    out.push(probe);
+                    self.prev = Some(row);
+                }
+                // The header probe inside the loop counts each evaluation of the condition.
+                Stmt::Expr(Expr::While(_), _) => {}
+                _ if self.prev != Some(row) => {
+                    let probe = self.probe("line", row, &cfgs);
+                    out.push(probe);
+                    self.prev = Some(row);
+                }
+                _ => {}
+            }
+            let before = self.probes;
+            self.visit_stmt_mut(&mut stmt);
+            if self.probes != before {
+                self.prev = None;
+            }
+            out.push(stmt);
+        }
+        out
+    }
+
+    /// Runs `f` once per branch, each starting from the same known row, and leaves `prev`
+    /// unknown if any branch emitted probes.
+    fn branches(&mut self, f: impl FnOnce(&mut Self, Option<usize>)) {
+        let saved = self.prev;
+        let before = self.probes;
+        f(self, saved);
+        self.prev = if self.probes != before { None } else { saved };
+    }
+
+    fn rewrite_for(&mut self, for_loop: &mut syn::ExprForLoop) -> Expr {
+        self.visit_expr_mut(&mut for_loop.expr);
+        let row = self.row(span_line(for_loop.for_token.span));
+        self.prev = Some(row);
+        self.visit_block_mut(&mut for_loop.body);
+        self.prev = None;
+        let syn::ExprForLoop {
+            attrs,
+            label,
+            pat,
+            expr,
+            body,
+            ..
+        } = for_loop;
+        let header = self.probe("line", row, &[]);
+        let iter = Ident::new("__mp_iter", Span::mixed_site());
+        let span = for_loop.for_token.span;
+        parse_quote_spanned_expr(quote_spanned! {span=>
+            #(#attrs)*
+            match ::core::iter::IntoIterator::into_iter(#expr) {
+                mut #iter => #label loop {
+                    #header
+                    match ::core::iter::Iterator::next(&mut #iter) {
+                        ::core::option::Option::Some(#pat) => #body,
+                        ::core::option::Option::None => break,
+                    }
+                },
+            }
+        })
+    }
+
+    fn rewrite_while(&mut self, while_loop: &mut syn::ExprWhile) -> Expr {
+        let row = self.row(span_line(while_loop.while_token.span));
+        self.prev = Some(row);
+        self.visit_expr_mut(&mut while_loop.cond);
+        self.visit_block_mut(&mut while_loop.body);
+        self.prev = None;
+        let syn::ExprWhile {
+            attrs,
+            label,
+            cond,
+            body,
+            ..
+        } = while_loop;
+        let header = self.probe("line", row, &[]);
+        let span = while_loop.while_token.span;
+        parse_quote_spanned_expr(quote_spanned! {span=>
+            #(#attrs)*
+            #label loop {
+                #header
+                if #cond #body else { break }
+            }
+        })
+    }
+}
+
+fn parse_quote_spanned_expr(tokens: TokenStream) -> Expr {
+    syn::parse2(tokens).expect("the rewrite of a loop is an expression")
+}
+
+fn expr_attrs(expr: &Expr) -> &[Attribute] {
+    match expr {
+        Expr::Array(e) => &e.attrs,
+        Expr::Assign(e) => &e.attrs,
+        Expr::Async(e) => &e.attrs,
+        Expr::Await(e) => &e.attrs,
+        Expr::Binary(e) => &e.attrs,
+        Expr::Block(e) => &e.attrs,
+        Expr::Break(e) => &e.attrs,
+        Expr::Call(e) => &e.attrs,
+        Expr::Cast(e) => &e.attrs,
+        Expr::Closure(e) => &e.attrs,
+        Expr::Const(e) => &e.attrs,
+        Expr::Continue(e) => &e.attrs,
+        Expr::Field(e) => &e.attrs,
+        Expr::ForLoop(e) => &e.attrs,
+        Expr::Group(e) => &e.attrs,
+        Expr::If(e) => &e.attrs,
+        Expr::Index(e) => &e.attrs,
+        Expr::Infer(e) => &e.attrs,
+        Expr::Let(e) => &e.attrs,
+        Expr::Lit(e) => &e.attrs,
+        Expr::Loop(e) => &e.attrs,
+        Expr::Macro(e) => &e.attrs,
+        Expr::Match(e) => &e.attrs,
+        Expr::MethodCall(e) => &e.attrs,
+        Expr::Paren(e) => &e.attrs,
+        Expr::Path(e) => &e.attrs,
+        Expr::Range(e) => &e.attrs,
+        Expr::RawAddr(e) => &e.attrs,
+        Expr::Reference(e) => &e.attrs,
+        Expr::Repeat(e) => &e.attrs,
+        Expr::Return(e) => &e.attrs,
+        Expr::Struct(e) => &e.attrs,
+        Expr::Try(e) => &e.attrs,
+        Expr::TryBlock(e) => &e.attrs,
+        Expr::Tuple(e) => &e.attrs,
+        Expr::Unary(e) => &e.attrs,
+        Expr::Unsafe(e) => &e.attrs,
+        Expr::While(e) => &e.attrs,
+        Expr::Yield(e) => &e.attrs,
+        _ => &[],
+    }
+}
+
+impl VisitMut for Rewriter {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        block.stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::If(if_expr) => {
+                self.visit_expr_mut(&mut if_expr.cond);
+                self.branches(|this, start| {
+                    this.visit_block_mut(&mut if_expr.then_branch);
+                    if let Some((_, else_branch)) = &mut if_expr.else_branch {
+                        this.prev = start;
+                        this.visit_expr_mut(else_branch);
+                    }
+                });
+            }
+            Expr::Match(match_expr) => {
+                self.visit_expr_mut(&mut match_expr.expr);
+                self.branches(|this, start| {
+                    for arm in &mut match_expr.arms {
+                        this.prev = start;
+                        if let Some((_, guard)) = &mut arm.guard {
+                            this.visit_expr_mut(guard);
+                        }
+                        let body_row = this.row(start_line(&arm.body));
+                        match &mut *arm.body {
+                            Expr::Block(ExprBlock {
+                                attrs,
+                                label: None,
+                                block,
+                            }) if attrs.is_empty() => {
+                                this.visit_block_mut(block);
+                            }
+                            body if this.prev != Some(body_row) => {
+                                // `pat => expr` on a line of its own: `pat => { probe; expr }`.
+                                let inner =
+                                    std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+                                let mut block: Block = parse_quote!({ #inner });
+                                this.visit_block_mut(&mut block);
+                                *body = Expr::Block(ExprBlock {
+                                    attrs: Vec::new(),
+                                    label: None,
+                                    block,
+                                });
+                            }
+                            body => this.visit_expr_mut(body),
+                        }
+                    }
+                });
+            }
+            Expr::ForLoop(for_loop) => *expr = self.rewrite_for(for_loop),
+            Expr::While(while_loop) => *expr = self.rewrite_while(while_loop),
+            Expr::Loop(loop_expr) => {
+                // The body is entered again from its end: what ran last is not known.
+                self.prev = None;
+                self.visit_block_mut(&mut loop_expr.body);
+                self.prev = None;
+            }
+            Expr::Return(ret) => {
+                if let Some(value) = &mut ret.expr {
+                    self.visit_expr_mut(value);
+                }
+                let guard = &self.guard;
+                let value = match ret.expr.take() {
+                    Some(value) => quote!(#value),
+                    None => quote!(()),
+                };
+                ret.expr = Some(parse_quote!(#guard.ret(#value)));
+            }
+            Expr::Repeat(repeat) => self.visit_expr_mut(&mut repeat.expr), // the length is const
+            // Not rewritten: their cost shows on the line that runs them.
+            Expr::Closure(_)
+            | Expr::Async(_)
+            | Expr::Const(_)
+            | Expr::TryBlock(_)
+            | Expr::Macro(_) => {}
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    // Nested items, types, patterns and const generic arguments are not run by the body.
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    fn visit_type_mut(&mut self, _: &mut syn::Type) {}
+    fn visit_pat_mut(&mut self, _: &mut syn::Pat) {}
+    fn visit_generic_argument_mut(&mut self, _: &mut syn::GenericArgument) {}
+}
