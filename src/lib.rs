@@ -12,7 +12,6 @@ pub use profile_runtime::{
     Report, Reports, Row, Stats, Unit, Usage,
 };
 
-#[cfg(feature = "stats_alloc")]
 #[doc(inline)]
 pub use profile_runtime::use_stats_alloc;
 

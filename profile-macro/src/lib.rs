@@ -10,8 +10,83 @@ mod rewrite;
 
 use proc_macro::TokenStream;
 
-/// Prints a line-by-line heap report of the function after each call: see
-/// `memory_profiler::profile` for the documentation.
+/// Prints a line-by-line heap report of the function after each call, in Python
+/// memory_profiler's layout.
+///
+/// ```
+/// use memory_profiler::profile;
+///
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// #[profile(precision = 4)]
+/// fn basic_mean(n: u32) -> f64 {
+///     let nbrs: Vec<u64> = (0..10u64.pow(n)).collect();
+///     let total: u64 = nbrs.iter().sum();
+///     total as f64 / nbrs.len() as f64
+/// }
+///
+/// # let (_, reports) = memory_profiler::capture(|| {
+/// assert_eq!(basic_mean(5), 49999.5);
+/// # });
+/// # let report = reports.function("basic_mean").unwrap();
+/// # assert_eq!(report.line_containing("collect()").unwrap().increment, 800_000);
+/// # assert_eq!(report.rows().last().unwrap().increment, -800_000);
+/// ```
+///
+/// prints, after the call (run on a fresh thread, whose heap is empty at entry):
+///
+/// ```text
+/// Filename: src/main.rs
+///
+/// Line #    Mem usage    Increment  Occurrences   Line Contents
+/// =============================================================
+///      6   0.0000 MiB   0.0000 MiB           1   #[profile(precision = 4)]
+///      7                                         fn basic_mean(n: u32) -> f64 {
+///      8   0.7629 MiB   0.7629 MiB           1       let nbrs: Vec<u64> = (0..10u64.pow(n)).collect();
+///      9   0.7629 MiB   0.0000 MiB           1       let total: u64 = nbrs.iter().sum();
+///     10   0.7629 MiB   0.0000 MiB           1       total as f64 / nbrs.len() as f64
+///     11   0.0000 MiB  -0.7629 MiB           1   }
+/// ```
+///
+/// # The figures
+/// - **Mem usage**: the heap in use after the line ran, the largest over its occurrences. By
+///   default the heap is the calling thread's: what [`Allocator`] counted as allocated minus
+///   freed on this thread, so figures are exact and the same on every run, whatever other
+///   threads do.
+/// - **Increment**: the sum over the line's occurrences of (heap after − heap before).
+/// - **Occurrences**: how many times the line started. A `for` header counts once per
+///   `next()` call (iterations + 1) and is charged what `next()` allocates; a `while` header
+///   counts once per evaluation of its condition. Several statements on one line share a row; a
+///   statement over several lines counts on its first line.
+/// - The first row, on the attribute's line, shows the heap at entry (in both columns, as
+///   memory_profiler's decorator row); lines that never ran have empty figure columns.
+/// - The closing brace's row shows what the function's locals free when they go out of scope
+///   (after the tail expression, or after `return`'s value is computed).
+/// - **Peak** (with `peak`): the highest heap reached while the line ran, above the heap when
+///   it started: it shows temporaries that Increment hides.
+/// - **Allocs** (with `allocs`): the allocations the line made.
+///
+/// The rewrite reaches every statement, through blocks, `if`/`else`, `match` arms, loops and
+/// `unsafe` blocks. Closures, async blocks and nested items are not rewritten: their cost shows
+/// on the line that runs them. When the function recurses, the report is written after the
+/// outermost call and sums all of them.
+///
+/// # Options
+/// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
+/// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers.
+/// - `stream = "stdout" | "stderr" | "path"`: where reports go (default stdout). The first report
+///   of the process to a file creates or truncates it; later ones are appended. A report that
+///   cannot be written is said once on stderr, and the program goes on.
+/// - `peak`, `allocs`: add the Peak and Allocs columns.
+/// - `threads = "current" | "all"`: follow the calling thread's heap (default) or the heap of all
+///   threads. With `"all"`, process-wide counting runs while the call does, and Mem usage is
+///   relative to when process-wide counting first started in the process.
+///
+/// Without a counting allocator the figures fall back to the process's resident set size, as
+/// memory_profiler measures it, and the report says how to install [`Allocator`].
+///
+/// [`Allocator`]: ../memory_profiler/struct.Allocator.html
 #[proc_macro_attribute]
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::profile(args.into(), item.into()).into()

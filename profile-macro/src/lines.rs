@@ -27,14 +27,25 @@ pub fn span_line(span: Span) -> usize {
 }
 
 /// The source lines `first..=last` (1-based) of the file the attribute is in, read at compile
-/// time; rebuilt from the tokens where the file cannot be read (a function made by a macro).
-pub fn source_lines(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
+/// time. They are rebuilt from the tokens where the file cannot be read or does not hold the
+/// function at those lines (a function made by a macro, a doctest): `name` must be on its line.
+pub fn source_lines(
+    first: usize,
+    last: usize,
+    name: &syn::Ident,
+    item: &TokenStream,
+) -> Vec<String> {
+    let name_line = span_line(name.span());
+    let name = name.to_string();
     let from_file = proc_macro::Span::call_site()
         .local_file()
         .and_then(|path| std::fs::read_to_string(path).ok())
         .and_then(|text| {
             let lines: Vec<&str> = text.lines().collect();
-            (first >= 1 && last <= lines.len()).then(|| {
+            let holds_name = lines
+                .get(name_line.wrapping_sub(1))
+                .is_some_and(|line| line.contains(&name));
+            (first >= 1 && last <= lines.len() && holds_name).then(|| {
                 lines[first - 1..last]
                     .iter()
                     .map(|l| l.to_string())
@@ -57,7 +68,8 @@ fn from_tokens(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
             let width = line.chars().count();
             if width < column {
                 line.extend(std::iter::repeat_n(' ', column - width));
-            } else if width > 0 && !line.ends_with(' ') {
+            } else if width > column && !line.ends_with(' ') {
+                // The columns are not trustworthy (tokens made elsewhere): keep tokens apart.
                 line.push(' ');
             }
             line.push_str(text);

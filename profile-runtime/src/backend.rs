@@ -34,14 +34,12 @@ pub(crate) fn external() -> Option<&'static (dyn ExternalStats + Sync)> {
 ///
 /// memory_profiler::use_stats_alloc(GLOBAL);
 /// ```
-#[cfg(feature = "stats_alloc")]
 pub fn use_stats_alloc<A: std::alloc::GlobalAlloc + Sync>(
     alloc: &'static stats_alloc::StatsAlloc<A>,
 ) -> bool {
     EXTERNAL.set(alloc).is_ok()
 }
 
-#[cfg(feature = "stats_alloc")]
 impl<A: std::alloc::GlobalAlloc> ExternalStats for stats_alloc::StatsAlloc<A> {
     fn stats(&self) -> Stats {
         let s = stats_alloc::StatsAlloc::stats(self);

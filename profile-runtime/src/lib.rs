@@ -13,7 +13,6 @@ mod recorder;
 mod report;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
-#[cfg(feature = "stats_alloc")]
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
 pub use measure::{measure, Usage};
