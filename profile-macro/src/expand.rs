@@ -101,7 +101,7 @@ fn expand(args: &Args, mut function: ItemFn, item: &TokenStream) -> TokenStream 
     let first_line = span_line(Span::call_site());
     let close_line = span_line(function.block.brace_token.span.close()).max(first_line);
     let rows = close_line - first_line + 1;
-    let lines = source_lines(first_line, close_line, item);
+    let lines = source_lines(first_line, close_line, &function.sig.ident, item);
     let name = function.sig.ident.to_string();
     let options = args.options();
 
