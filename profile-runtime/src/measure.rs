@@ -43,6 +43,7 @@ pub struct Usage {
 /// # Panics
 /// If [`Allocator`](crate::Allocator) is not the global allocator: figures would be wrong, so
 /// it says which lines to add instead.
+#[track_caller]
 pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     require_allocator();
     struct Scope {

@@ -1,0 +1,90 @@
+//! `measure` and `capture`: exact figures, nesting, panics.
+
+use memory_profiler::{capture, measure, profile};
+
+#[global_allocator]
+static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+
+#[test]
+fn measure_counts_exactly() {
+    let (len, usage) = measure(|| {
+        let mut v: Vec<u64> = Vec::with_capacity(4);
+        v.extend([1, 2, 3, 4]);
+        v.push(5); // grows 4 → 8 elements: one reallocation, 32 bytes freed, 64 allocated
+        let s = String::from("temporary");
+        drop(s);
+        v.len()
+    });
+    assert_eq!(len, 5);
+    assert_eq!(usage.allocations, 2);
+    assert_eq!(usage.reallocations, 1);
+    assert_eq!(usage.deallocations, 2);
+    assert_eq!(usage.bytes_allocated, 32 + 64 + 9);
+    assert_eq!(usage.bytes_freed, 32 + 9 + 64);
+    assert_eq!(usage.net, 0);
+    assert_eq!(usage.peak, 64 + 9);
+}
+
+#[test]
+fn measure_nests() {
+    let (inner, outer) = measure(|| {
+        let a = vec![0u8; 1000];
+        let (b, inner) = measure(|| vec![0u8; 5000]);
+        drop(b);
+        drop(a);
+        inner
+    });
+    assert_eq!((inner.net, inner.peak, inner.allocations), (5000, 5000, 1));
+    // The outer measurement sees the inner one's peak on top of its own 1,000 bytes.
+    assert_eq!((outer.net, outer.peak, outer.allocations), (0, 6000, 2));
+}
+
+#[test]
+fn measure_propagates_panics_unchanged() {
+    let err = std::panic::catch_unwind(|| measure(|| -> u8 { std::panic::panic_any(42u32) }))
+        .unwrap_err();
+    assert_eq!(err.downcast_ref::<u32>(), Some(&42));
+    // The thread's accounting is intact afterwards.
+    let ((), usage) = measure(|| drop(vec![0u8; 10]));
+    assert_eq!((usage.peak, usage.net), (10, 0));
+}
+
+#[profile]
+fn allocate(n: usize) -> Vec<u8> {
+    let v = vec![0u8; n];
+    v
+}
+
+#[test]
+fn capture_sums_calls_and_nests() {
+    let ((), outer) = capture(|| {
+        let _a = allocate(10);
+        let ((), inner) = capture(|| {
+            let _b = allocate(20);
+        });
+        let row = inner
+            .function("allocate")
+            .unwrap()
+            .line_containing("vec!")
+            .unwrap();
+        assert_eq!((row.increment, row.occurrences), (20, 1));
+        let _c = allocate(30);
+    });
+    assert_eq!(outer.len(), 1);
+    let report = outer.function("allocate").unwrap();
+    assert_eq!(report.calls(), 2);
+    let row = report.line_containing("vec!").unwrap();
+    assert_eq!(
+        (row.increment, row.allocations, row.occurrences),
+        (40, 2, 2)
+    );
+    // The vector is returned, so nothing is freed on `}`.
+    assert_eq!(report.rows().last().unwrap().increment, 0);
+}
+
+#[test]
+fn measure_agrees_with_a_report() {
+    let (v, usage) = measure(|| allocate(1234));
+    assert_eq!((usage.net, usage.allocations), (1234, 1));
+    drop(v);
+}
