@@ -7,14 +7,14 @@ use memory_profiler::profile;
 static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
 
 #[profile(precision = 4)]
-fn basic_mean(n: u32) -> f64 {
+pub fn basic_mean(n: u32) -> f64 {
     let nbrs: Vec<u64> = (0..10u64.pow(n)).collect();
     let total: u64 = nbrs.iter().sum();
     total as f64 / nbrs.len() as f64
 }
 
 #[profile(precision = 4)]
-fn basic_mean_with_range(n: u32) -> f64 {
+pub fn basic_mean_with_range(n: u32) -> f64 {
     let nbrs = 0..10u64.pow(n);
     let total: u64 = nbrs.clone().sum();
     total as f64 / (nbrs.end - nbrs.start) as f64
