@@ -1,5 +1,4 @@
-//! Line-by-line heap reports for Rust functions, in Python memory_profiler's layout, with
-//! exact byte counts. See the README for the guide.
+#![doc = include_str!("../README.md")]
 
 #![warn(missing_docs)]
 
