@@ -1,7 +1,8 @@
 //! The attribute's arguments: `#[profile(precision = 4, unit = "KiB", peak, allocs, ...)]`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Lit, LitStr, Token};
 
@@ -16,6 +17,8 @@ mod kw {
 
 const VALID: &str = "valid arguments are `precision = N`, `stream = \"stdout\" | \"stderr\" | \"path\"`, \
                      `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `peak` and `allocs`";
+
+const NAMES: [&str; 6] = ["precision", "stream", "unit", "threads", "peak", "allocs"];
 
 /// The parsed arguments, each remembering where it was written (for duplicate errors).
 #[derive(Default)]
@@ -38,131 +41,283 @@ fn set<T>(slot: &mut Option<(T, Span)>, value: T, span: Span, name: &str) -> syn
     if slot.is_some() {
         return Err(syn::Error::new(
             span,
-            format!("duplicate argument `{name}`"),
+            format!("duplicate argument `{name}`: it is already given earlier in this attribute; keep one"),
         ));
     }
     *slot = Some((value, span));
     Ok(())
 }
 
-fn string(input: ParseStream, name: &str, expected: &str) -> syn::Result<LitStr> {
-    input.parse::<Token![=]>()?;
-    match input.parse::<Lit>()? {
-        Lit::Str(s) => Ok(s),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("`{name}` takes a string: {expected}"),
-        )),
+/// The value written after `name =`: the literal if it is one, and its tokens for the errors
+/// (`MiB`, `-x`, `[..]`: anything but one literal, `-1` included, is the wrong kind of value).
+struct Value {
+    lit: Option<Lit>,
+    tokens: TokenStream,
+}
+
+impl Value {
+    /// `Some("MiB")` for a bare identifier or a non-string literal: what the user may have meant
+    /// between quotes.
+    fn bare_text(&self) -> Option<String> {
+        match &self.lit {
+            Some(Lit::Str(_)) => None,
+            _ => Some(self.tokens.to_string()),
+        }
+    }
+}
+
+/// `= value`, with errors naming the argument when `=` or the value is missing.
+fn value(input: ParseStream, name: &str, key: Span, example: &str) -> syn::Result<Value> {
+    let Some(eq) = input.parse::<Option<Token![=]>>()? else {
+        let span = if input.is_empty() { key } else { input.span() };
+        return Err(syn::Error::new(
+            span,
+            format!("expected `=` after `{name}`, as in `{example}`"),
+        ));
+    };
+    if input.is_empty() || input.peek(Token![,]) {
+        return Err(syn::Error::new_spanned(
+            eq,
+            format!("`{name}` needs a value after `=`, as in `{example}`"),
+        ));
+    }
+    if input.peek(Lit) {
+        let lit: Lit = input.parse()?;
+        let tokens = lit.to_token_stream();
+        return Ok(Value {
+            lit: Some(lit),
+            tokens,
+        });
+    }
+    let mut tokens = TokenStream::new();
+    if input.peek(Token![-]) {
+        tokens.extend(input.parse::<Token![-]>()?.to_token_stream());
+    }
+    if !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend(std::iter::once(input.parse::<proc_macro2::TokenTree>()?));
+    }
+    Ok(Value { lit: None, tokens })
+}
+
+/// A string value, one of `options` or (with `other`) anything else but empty.
+fn string(
+    input: ParseStream,
+    name: &str,
+    key: Span,
+    options: &[&'static str],
+    other: Option<&str>,
+    example: &str,
+) -> syn::Result<LitStr> {
+    let mut expected = options
+        .iter()
+        .map(|o| format!("`{name} = \"{o}\"`"))
+        .collect::<Vec<_>>();
+    if let Some(other) = other {
+        expected.push(other.to_owned());
+    }
+    let expected = one_of(&expected);
+    let value = value(input, name, key, &format!("{name} = \"{example}\""))?;
+    match value.lit {
+        Some(Lit::Str(s)) => Ok(s),
+        _ => {
+            let hint = match value.bare_text() {
+                Some(text) if options.contains(&text.as_str()) => {
+                    format!("; write `{name} = \"{text}\"`")
+                }
+                _ => String::new(),
+            };
+            Err(syn::Error::new_spanned(
+                value.tokens,
+                format!("`{name}` takes a string: {expected}{hint}"),
+            ))
+        }
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
 fn choice(
     input: ParseStream,
     name: &str,
+    key: Span,
     options: &[&'static str],
-) -> syn::Result<(&'static str, Span)> {
-    let expected = options
-        .iter()
-        .map(|o| format!("`{name} = \"{o}\"`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let lit = string(input, name, &expected)?;
+    example: &str,
+) -> syn::Result<&'static str> {
+    let lit = string(input, name, key, options, None, example)?;
     let value = lit.value();
-    match options.iter().find(|o| **o == value) {
-        Some(o) => Ok((o, lit.span())),
-        None => Err(syn::Error::new_spanned(
-            lit,
-            format!("unknown {name} \"{value}\"; expected one of {expected}"),
+    if let Some(o) = options.iter().find(|o| **o == value) {
+        return Ok(o);
+    }
+    // "MB", "mib", "kb": the binary unit the user most likely meant.
+    let near = options.iter().position(|o| {
+        o.eq_ignore_ascii_case(&value) || o.replace('i', "").eq_ignore_ascii_case(&value)
+    });
+    let hint = match near {
+        Some(i) if name == "unit" && i > 0 => format!(
+            " (did you mean \"{}\"? units are binary: 1 {} = 1024 {})",
+            options[i],
+            options[i],
+            options[i - 1]
+        ),
+        Some(i) => format!(" (did you mean \"{}\"?)", options[i]),
+        None => String::new(),
+    };
+    let expected = one_of(
+        &options
+            .iter()
+            .map(|o| format!("`{name} = \"{o}\"`"))
+            .collect::<Vec<_>>(),
+    );
+    Err(syn::Error::new_spanned(
+        lit,
+        format!("unknown `{name}` value \"{value}\"{hint}; expected {expected}"),
+    ))
+}
+
+/// `peak` alone, or `peak = true` / `peak = false`.
+fn flag(input: ParseStream, name: &str, key: Span) -> syn::Result<bool> {
+    if !input.peek(Token![=]) {
+        return Ok(true);
+    }
+    let value = value(input, name, key, name)?;
+    match value.lit {
+        Some(Lit::Bool(b)) => Ok(b.value),
+        _ => Err(syn::Error::new_spanned(
+            value.tokens,
+            format!("`{name}` takes `true` or `false`, or stands alone: `{name}`"),
         )),
     }
 }
 
-/// `peak` alone, or `peak = true` / `peak = false`.
-fn flag(input: ParseStream, name: &str) -> syn::Result<bool> {
-    if !input.peek(Token![=]) {
-        return Ok(true);
-    }
-    input.parse::<Token![=]>()?;
-    match input.parse::<Lit>()? {
-        Lit::Bool(b) => Ok(b.value),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("`{name}` takes `true` or `false`, or stands alone: `{name}`"),
+fn precision(input: ParseStream, key: Span) -> syn::Result<usize> {
+    const RANGE: &str = "an integer from 0 to 16, the decimals of the figures";
+    let value = value(input, "precision", key, "precision = 3")?;
+    match &value.lit {
+        Some(Lit::Int(int)) => match int.base10_parse::<usize>() {
+            Ok(n) if n <= 16 => Ok(n),
+            _ => Err(syn::Error::new_spanned(
+                int,
+                format!("`precision` must be {RANGE}"),
+            )),
+        },
+        Some(Lit::Str(s)) if s.value().trim().parse::<usize>().is_ok() => {
+            Err(syn::Error::new_spanned(
+                s,
+                format!(
+                    "`precision` takes an integer, not a string: write `precision = {}`",
+                    s.value().trim()
+                ),
+            ))
+        }
+        _ => Err(syn::Error::new_spanned(
+            value.tokens,
+            format!("`precision` takes {RANGE}, as in `precision = 3`"),
         )),
     }
+}
+
+/// Levenshtein distance, for "did you mean" on misspelt argument names.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+fn unknown(tt: &proc_macro2::TokenTree) -> syn::Error {
+    let text = tt.to_string();
+    let near = NAMES
+        .iter()
+        .map(|n| (distance(&text.to_lowercase(), n), n))
+        .min()
+        .filter(|(d, _)| *d <= 2);
+    let message = match near {
+        Some((_, n)) => format!("unknown argument `{text}` (did you mean `{n}`?); {VALID}"),
+        None => format!("unknown argument `{text}`; {VALID}"),
+    };
+    syn::Error::new_spanned(tt, message)
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut args = Args::default();
         while !input.is_empty() {
-            let lookahead = input.lookahead1();
             let span = input.span();
-            if lookahead.peek(kw::precision) {
+            if input.peek(kw::precision) {
                 input.parse::<kw::precision>()?;
-                input.parse::<Token![=]>()?;
-                let value = match input.parse::<Lit>()? {
-                    Lit::Int(int) => match int.base10_parse::<usize>() {
-                        Ok(n) if n <= 16 => n,
-                        _ => {
-                            return Err(syn::Error::new_spanned(
-                                int,
-                                "`precision` must be an integer from 0 to 16",
-                            ))
-                        }
-                    },
-                    other => {
-                        return Err(syn::Error::new_spanned(
-                            other,
-                            "`precision` takes an integer, as in `precision = 3`",
-                        ))
-                    }
-                };
+                let value = precision(input, span)?;
                 set(&mut args.precision, value, span, "precision")?;
-            } else if lookahead.peek(kw::stream) {
+            } else if input.peek(kw::stream) {
                 input.parse::<kw::stream>()?;
-                let lit = string(input, "stream", "`\"stdout\"`, `\"stderr\"` or a file path")?;
+                let lit = string(
+                    input,
+                    "stream",
+                    span,
+                    &["stdout", "stderr"],
+                    Some("a file path, as in `stream = \"profile.log\"`"),
+                    "stderr",
+                )?;
                 let value = match lit.value().as_str() {
                     "stdout" => Stream::Stdout,
                     "stderr" => Stream::Stderr,
-                    "" => {
-                        return Err(syn::Error::new_spanned(
-                            lit,
-                            "`stream` needs a file path, \"stdout\" or \"stderr\"",
-                        ))
-                    }
+                    "" => return Err(syn::Error::new_spanned(
+                        lit,
+                        "`stream` needs a file path, \"stdout\" or \"stderr\", not an empty string",
+                    )),
                     path => Stream::File(path.to_owned()),
                 };
                 set(&mut args.stream, value, span, "stream")?;
-            } else if lookahead.peek(kw::unit) {
+            } else if input.peek(kw::unit) {
                 input.parse::<kw::unit>()?;
-                let (value, _) = choice(input, "unit", &["B", "KiB", "MiB", "GiB"])?;
+                let value = choice(input, "unit", span, &["B", "KiB", "MiB", "GiB"], "KiB")?;
                 set(&mut args.unit, value, span, "unit")?;
-            } else if lookahead.peek(kw::threads) {
+            } else if input.peek(kw::threads) {
                 input.parse::<kw::threads>()?;
-                let (value, _) = choice(input, "threads", &["current", "all"])?;
+                let value = choice(input, "threads", span, &["current", "all"], "all")?;
                 set(&mut args.threads, value, span, "threads")?;
-            } else if lookahead.peek(kw::peak) {
+            } else if input.peek(kw::peak) {
                 input.parse::<kw::peak>()?;
-                let value = flag(input, "peak")?;
+                let value = flag(input, "peak", span)?;
                 set(&mut args.peak, value, span, "peak")?;
-            } else if lookahead.peek(kw::allocs) {
+            } else if input.peek(kw::allocs) {
                 input.parse::<kw::allocs>()?;
-                let value = flag(input, "allocs")?;
+                let value = flag(input, "allocs", span)?;
                 set(&mut args.allocs, value, span, "allocs")?;
-            } else if input.peek(syn::Ident) || input.peek(Token![async]) {
+            } else if input.peek(syn::Ident::peek_any) {
+                return Err(unknown(&input.parse()?));
+            } else {
                 let tt: proc_macro2::TokenTree = input.parse()?;
                 return Err(syn::Error::new_spanned(
                     &tt,
-                    format!("unknown argument `{tt}`; {VALID}"),
+                    format!("expected an argument name, found `{tt}`; {VALID}"),
                 ));
-            } else {
-                let mut err = lookahead.error();
-                err.combine(syn::Error::new(span, VALID));
-                return Err(err);
             }
             if input.is_empty() {
                 break;
+            }
+            if !input.peek(Token![,]) {
+                return Err(syn::Error::new(
+                    input.span(),
+                    "expected `,`: separate the arguments with commas, as in \
+                     `#[profile(precision = 3, unit = \"KiB\")]`",
+                ));
             }
             input.parse::<Token![,]>()?;
         }

@@ -39,7 +39,7 @@ fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
         if method.default.is_none() {
             return Err(syn::Error::new_spanned(
                 &method.sig,
-                "`#[profile]` needs a function body: put it on the implementations of this method, or give it a default body",
+                "`#[profile]` needs a function body, and this declaration has none; in a trait, put the attribute on the method's implementations, or give the method a default body",
             ));
         }
     }
@@ -49,16 +49,23 @@ fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
                 syn::Item::Struct(_) => "a struct",
                 syn::Item::Enum(_) => "an enum",
                 syn::Item::Union(_) => "a union",
-                syn::Item::Trait(_) => "a trait",
+                syn::Item::Trait(_) => {
+                    "a trait (put it on methods that have a body: default methods, or those of an impl)"
+                }
                 syn::Item::Impl(_) => "an impl block (put it on the methods inside)",
-                syn::Item::Mod(_) => "a module",
+                syn::Item::Mod(_) => "a module (put it on the functions inside)",
                 syn::Item::Const(_) => "a constant",
                 syn::Item::Static(_) => "a static",
                 syn::Item::Type(_) => "a type alias",
                 syn::Item::Use(_) => "a `use` declaration",
                 syn::Item::ForeignMod(_) => "an extern block (it has no bodies to profile)",
                 syn::Item::Macro(_) => "a macro",
-                _ => "this item",
+                _ => match syn::parse2::<syn::TraitItem>(item.clone()) {
+                    // `type T;` and `const C: u8;` in a trait: syn has no `Item` for them.
+                    Ok(syn::TraitItem::Type(_)) => "an associated type",
+                    Ok(syn::TraitItem::Const(_)) => "an associated constant",
+                    _ => "this item",
+                },
             };
             let head = other.to_token_stream().into_iter().find(|t| {
                 !matches!(

@@ -1,0 +1,8 @@
+use memory_profiler::profile;
+
+#[profile]
+const SIZE: usize = 64;
+
+fn main() {
+    let _ = SIZE;
+}

@@ -1,0 +1,16 @@
+use memory_profiler::profile;
+
+#[profile]
+trait Fill {
+    fn fill(&self) -> Vec<u8>;
+}
+
+impl Fill for () {
+    fn fill(&self) -> Vec<u8> {
+        vec![0; 64]
+    }
+}
+
+fn main() {
+    let _ = ().fill();
+}
