@@ -1,5 +1,4 @@
 #![doc = include_str!("../README.md")]
-
 #![warn(missing_docs)]
 
 #[doc(inline)]
@@ -7,8 +6,8 @@ pub use profile_macro::profile;
 
 #[doc(inline)]
 pub use profile_runtime::{
-    allocator_installed, capture, measure, thread_stats, Allocator, ExternalStats, Measured,
-    Report, Reports, Row, Stats, Unit, Usage,
+    allocator_installed, capture, charged, measure, measure_process, thread_stats, Allocator,
+    ExternalStats, Measured, Report, Reports, Row, Stats, Unit, Usage,
 };
 
 #[doc(inline)]

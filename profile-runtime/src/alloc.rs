@@ -415,6 +415,17 @@ pub(crate) fn restore_process_peak(peak: i64) {
     PROCESS.peak.fetch_max(peak, Relaxed);
 }
 
+/// The process-wide counters, kept while process-wide counting runs.
+pub(crate) fn process_stats() -> Stats {
+    Stats {
+        allocations: PROCESS.allocations.load(Relaxed),
+        deallocations: PROCESS.deallocations.load(Relaxed),
+        reallocations: PROCESS.reallocations.load(Relaxed),
+        bytes_allocated: PROCESS.bytes_allocated.load(Relaxed),
+        bytes_freed: PROCESS.bytes_freed.load(Relaxed),
+    }
+}
+
 /// Starts process-wide counting; it goes on until the returned guard is dropped (counted).
 pub(crate) struct ProcessCounting(());
 

@@ -1,8 +1,12 @@
-//! `measure`: exact allocation figures of a closure on the calling thread.
+//! `measure` and friends: exact allocation figures of a piece of work.
 
-use crate::alloc::{self, Stats};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// What a closure did to the calling thread's heap (see [`measure`]). All figures are exact.
+use crate::alloc::{self, Sample, Stats};
+
+/// What a piece of work did to the heap (see [`measure`]). All figures are exact.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Usage {
@@ -16,11 +20,25 @@ pub struct Usage {
     pub bytes_allocated: u64,
     /// Bytes of the deallocations plus the old sizes of the reallocations.
     pub bytes_freed: u64,
-    /// `bytes_allocated - bytes_freed`: what the closure left allocated (negative when it freed
+    /// `bytes_allocated - bytes_freed`: what the work left allocated (negative when it freed
     /// more than it allocated).
     pub net: i64,
-    /// The highest the heap went above where it was when the closure started.
+    /// The highest the heap went above where it was when the work started.
     pub peak: i64,
+}
+
+impl Usage {
+    fn from_change(change: Stats, peak: i64) -> Usage {
+        Usage {
+            allocations: change.allocations,
+            deallocations: change.deallocations,
+            reallocations: change.reallocations,
+            bytes_allocated: change.bytes_allocated,
+            bytes_freed: change.bytes_freed,
+            net: change.live(),
+            peak,
+        }
+    }
 }
 
 /// Runs `f` and returns its value with what it did to the calling thread's heap.
@@ -38,7 +56,8 @@ pub struct Usage {
 /// ```
 ///
 /// Only this thread's allocations count, so tests running in parallel do not disturb each
-/// other's figures. Calls nest; a panic in `f` propagates unchanged.
+/// other's figures. Work that `f` hands to other threads is not seen, unless those closures
+/// are wrapped in [`charged`]. Calls nest; a panic in `f` propagates unchanged.
 ///
 /// # Panics
 /// If [`Allocator`](crate::Allocator) is not the global allocator: figures would be wrong, so
@@ -46,36 +65,242 @@ pub struct Usage {
 #[track_caller]
 pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     require_allocator();
-    struct Scope {
-        saved_peak: i64,
+    let measurement = Measurement::start(Heap::Thread);
+    let value = f();
+    (value, measurement.finish())
+}
+
+/// Like [`measure`], but counting the allocations of every thread of the process while `f`
+/// runs: for work that spawns threads it does not control (rayon, a thread pool).
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// let (sum, usage) = memory_profiler::measure_process(|| {
+///     std::thread::scope(|s| s.spawn(|| vec![1u8; 1 << 20].len()).join().unwrap())
+/// });
+/// assert_eq!(sum, 1 << 20);
+/// assert!(usage.peak >= 1 << 20);
+/// ```
+///
+/// The figures include whatever *any* thread allocates meanwhile, such as other tests that
+/// `cargo test` runs in parallel: use it in a test binary of its own, under
+/// `cargo nextest` (a process per test), or accept upper bounds. Process-wide measurements are
+/// serialised: a second one, on any thread, waits until the first has finished, so two never mix.
+/// Nesting one inside another on the same thread would deadlock and panics instead.
+///
+/// # Panics
+/// If [`Allocator`](crate::Allocator) is not the global allocator, or when nested in another
+/// process-wide measurement of the same thread.
+#[track_caller]
+pub fn measure_process<T>(f: impl FnOnce() -> T) -> (T, Usage) {
+    require_allocator();
+    let measurement = Measurement::start(Heap::Process {
+        _lock: ProcessLock::acquire(),
+    });
+    let value = f();
+    (value, measurement.finish())
+}
+
+/// Wraps a closure meant for another thread so that what it allocates there is charged to the
+/// measurement running on *this* thread ([`measure`], a `limit` test), as if it had run here.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// let (total, usage) = memory_profiler::measure(|| {
+///     std::thread::scope(|s| {
+///         let a = s.spawn(memory_profiler::charged(|| vec![0u8; 1000].len()));
+///         let b = s.spawn(memory_profiler::charged(|| vec![0u8; 3000].len()));
+///         a.join().unwrap() + b.join().unwrap()
+///     })
+/// });
+/// assert_eq!(total, 4000);
+/// assert!(usage.bytes_allocated >= 4000);
+/// assert!(usage.peak >= 3000);
+/// ```
+///
+/// The charged figures are exact sums: allocations, bytes and `net` of the other threads are
+/// added to this thread's. Their `peak`s are added to this thread's peak, an upper bound of the
+/// true combined peak (the threads need not have peaked at the same time). Memory allocated on
+/// one thread and freed on another is counted by each, so the sum stays right. Outside any
+/// measurement the closure runs unchanged.
+pub fn charged<R, F: FnOnce() -> R>(f: F) -> impl FnOnce() -> R {
+    let target = alloc::untracked(|| {
+        CHARGES
+            .try_with(|stack| {
+                let mut stack = stack.borrow_mut();
+                stack
+                    .last_mut()
+                    .map(|slot| Arc::clone(slot.get_or_insert_with(Default::default)))
+            })
+            .ok()
+            .flatten()
+    });
+    move || match target {
+        Some(target) => {
+            let measurement = Measurement::start(Heap::Thread);
+            let value = f();
+            target.add(&measurement.finish());
+            value
+        }
+        None => f(),
     }
-    impl Drop for Scope {
-        fn drop(&mut self) {
-            alloc::restore_thread_peak(self.saved_peak);
+}
+
+/// Figures that other threads charged to a measurement.
+#[derive(Default, Debug)]
+struct Charges {
+    allocations: AtomicU64,
+    deallocations: AtomicU64,
+    reallocations: AtomicU64,
+    bytes_allocated: AtomicU64,
+    bytes_freed: AtomicU64,
+    peak: AtomicI64,
+}
+
+impl Charges {
+    fn add(&self, usage: &Usage) {
+        self.allocations.fetch_add(usage.allocations, Relaxed);
+        self.deallocations.fetch_add(usage.deallocations, Relaxed);
+        self.reallocations.fetch_add(usage.reallocations, Relaxed);
+        self.bytes_allocated
+            .fetch_add(usage.bytes_allocated, Relaxed);
+        self.bytes_freed.fetch_add(usage.bytes_freed, Relaxed);
+        self.peak.fetch_add(usage.peak.max(0), Relaxed);
+    }
+
+    fn add_to(&self, usage: &mut Usage) {
+        usage.allocations += self.allocations.load(Relaxed);
+        usage.deallocations += self.deallocations.load(Relaxed);
+        usage.reallocations += self.reallocations.load(Relaxed);
+        usage.bytes_allocated += self.bytes_allocated.load(Relaxed);
+        usage.bytes_freed += self.bytes_freed.load(Relaxed);
+        usage.net = usage.bytes_allocated.wrapping_sub(usage.bytes_freed) as i64;
+        usage.peak += self.peak.load(Relaxed);
+    }
+}
+
+thread_local! {
+    /// The measurements open on this thread, innermost last, each with the figures other
+    /// threads charged to it (made on the first `charged` call).
+    static CHARGES: RefCell<Vec<Option<Arc<Charges>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Which heap a measurement follows.
+pub(crate) enum Heap {
+    Thread,
+    /// Holds the process-wide lock, and process-wide counting on, until the end.
+    Process {
+        _lock: ProcessLock,
+    },
+}
+
+/// A measurement in progress: `measure`'s, `measure_process`'s or a `limit`ed function's.
+pub(crate) struct Measurement {
+    heap: Heap,
+    before: Stats,
+    start: Sample,
+    finished: bool,
+}
+
+impl Measurement {
+    pub(crate) fn start(heap: Heap) -> Measurement {
+        alloc::untracked(|| {
+            let _ = CHARGES.try_with(|stack| stack.borrow_mut().push(None));
+        });
+        let (before, start) = match &heap {
+            Heap::Thread => (alloc::thread_stats(), alloc::sample_thread()),
+            Heap::Process { .. } => (alloc::process_stats(), alloc::sample_process()),
+        };
+        Measurement {
+            heap,
+            before,
+            start,
+            finished: false,
         }
     }
-    let before = alloc::thread_stats();
-    let start = alloc::sample_thread();
-    let scope = Scope {
-        saved_peak: start.peak,
-    };
-    let value = f();
-    let end = alloc::sample_thread();
-    let after = alloc::thread_stats();
-    // The enclosing measurement must still see this one's peak.
-    alloc::restore_thread_peak(end.peak);
-    drop(scope);
-    let change: Stats = after - before;
-    let usage = Usage {
-        allocations: change.allocations,
-        deallocations: change.deallocations,
-        reallocations: change.reallocations,
-        bytes_allocated: change.bytes_allocated,
-        bytes_freed: change.bytes_freed,
-        net: change.live(),
-        peak: end.peak - start.live,
-    };
-    (value, usage)
+
+    /// The figures since `start`; the enclosing measurement still sees this one's peak.
+    pub(crate) fn finish(mut self) -> Usage {
+        self.finished = true;
+        let (after, end) = match &self.heap {
+            Heap::Thread => (alloc::thread_stats(), alloc::sample_thread()),
+            Heap::Process { .. } => (alloc::process_stats(), alloc::sample_process()),
+        };
+        self.restore_peak(end.peak);
+        let mut usage = Usage::from_change(after - self.before, end.peak - self.start.live);
+        if let Some(charges) = self.pop_charges() {
+            charges.add_to(&mut usage);
+            alloc::untracked(|| drop(charges));
+        }
+        usage
+    }
+
+    fn restore_peak(&self, inner_peak: i64) {
+        let peak = self.start.peak.max(inner_peak);
+        match self.heap {
+            Heap::Thread => alloc::restore_thread_peak(peak),
+            Heap::Process { .. } => alloc::restore_process_peak(peak),
+        }
+    }
+
+    fn pop_charges(&self) -> Option<Arc<Charges>> {
+        alloc::untracked(|| {
+            CHARGES
+                .try_with(|stack| stack.borrow_mut().pop().flatten())
+                .ok()
+                .flatten()
+        })
+    }
+}
+
+impl Drop for Measurement {
+    /// Only does work when unwinding: the normal path went through `finish`.
+    fn drop(&mut self) {
+        if !self.finished {
+            self.restore_peak(self.start.peak);
+            let charges = self.pop_charges();
+            alloc::untracked(|| drop(charges));
+        }
+    }
+}
+
+/// The lock that serialises process-wide measurements, with process-wide counting on while
+/// it is held.
+pub(crate) struct ProcessLock {
+    _counting: alloc::ProcessCounting,
+    _guard: MutexGuard<'static, ()>,
+}
+
+static PROCESS_LOCK: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    static HOLDS_PROCESS_LOCK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl ProcessLock {
+    #[track_caller]
+    pub(crate) fn acquire() -> ProcessLock {
+        if HOLDS_PROCESS_LOCK.with(|held| held.replace(true)) {
+            panic!("memory_profiler: process-wide measurements cannot nest on one thread (the outer one already counts every thread)");
+        }
+        let guard = PROCESS_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        ProcessLock {
+            _counting: alloc::ProcessCounting::start(),
+            _guard: guard,
+        }
+    }
+}
+
+impl Drop for ProcessLock {
+    fn drop(&mut self) {
+        HOLDS_PROCESS_LOCK.with(|held| held.set(false));
+    }
 }
 
 /// Panics, with the lines to add, when the counting allocator is not installed.
