@@ -2,7 +2,7 @@
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, ToTokens};
-use syn::{Ident, ItemFn};
+use syn::ItemFn;
 
 use crate::args::Args;
 use crate::lines::{source_lines, span_line};
@@ -104,39 +104,64 @@ fn validate(function: &ItemFn) -> syn::Result<()> {
     Ok(())
 }
 
-fn expand(args: &Args, mut function: ItemFn, item: &TokenStream) -> TokenStream {
+fn expand(args: &Args, function: ItemFn, item: &TokenStream) -> TokenStream {
+    instrument(function, item, args.options(), None).into_token_stream()
+}
+
+/// The rewritten function: a guard first in the body (after `before`, if given), then the
+/// user's statements with their probes.
+///
+/// ```text
+/// fn f() -> T {                                 fn f() -> T {
+///     body                                          let __mp_guard = {
+/// }                                                     static META: FnMeta = ..;
+///                                                       thread_local!(static TABLE: Table<N> = ..);
+///                                                       Guard::enter(&META, &TABLE)
+///                                                   };
+///                                                   rewritten body
+///                                               }
+/// ```
+///
+/// The statics live in the guard's initialiser block, so the body can neither name them nor
+/// collide with them.
+pub fn instrument(
+    mut function: ItemFn,
+    item: &TokenStream,
+    options: TokenStream,
+    before: Option<syn::Stmt>,
+) -> ItemFn {
     let first_line = span_line(Span::call_site());
     let close_line = span_line(function.block.brace_token.span.close()).max(first_line);
     let rows = close_line - first_line + 1;
     let lines = source_lines(first_line, close_line, &function.sig.ident, item);
     let name = function.sig.ident.to_string();
-    let options = args.options();
 
     let mut rewriter = Rewriter::new(first_line, rows - 1);
     rewriter.rewrite_body(&mut function.block);
     let guard = &rewriter.guard;
 
     let p = quote!(::memory_profiler::__private);
-    let meta = Ident::new("__MEMORY_PROFILER_META", Span::mixed_site());
-    let table = Ident::new("__MEMORY_PROFILER_TABLE", Span::mixed_site());
     let first_line = first_line as u32;
     let rows = Literal::usize_unsuffixed(rows);
-    let setup: syn::Block = syn::parse_quote! {{
-        static #meta: #p::FnMeta = #p::FnMeta {
-            name: #name,
-            module_path: ::core::module_path!(),
-            file: ::core::file!(),
-            first_line: #first_line,
-            lines: &[#(#lines),*],
-            options: #options,
+    let setup: syn::Stmt = syn::parse_quote! {
+        let #guard = {
+            static META: #p::FnMeta = #p::FnMeta {
+                name: #name,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                first_line: #first_line,
+                lines: &[#(#lines),*],
+                options: #options,
+            };
+            ::std::thread_local! {
+                static TABLE: #p::Table<#rows> = const { #p::Table::new() };
+            }
+            #p::Guard::enter(&META, &TABLE)
         };
-        ::std::thread_local! {
-            static #table: #p::Table<#rows> = const { #p::Table::new() };
-        }
-        let #guard = #p::Guard::enter(&#meta, &#table);
-    }};
-    let mut stmts = setup.stmts;
+    };
+    let mut stmts: Vec<syn::Stmt> = before.into_iter().collect();
+    stmts.push(setup);
     stmts.append(&mut function.block.stmts);
     function.block.stmts = stmts;
-    function.into_token_stream()
+    function
 }

@@ -34,19 +34,20 @@ use proc_macro::TokenStream;
 /// # assert_eq!(report.rows().last().unwrap().increment, -800_000);
 /// ```
 ///
-/// prints, after the call (run on a fresh thread, whose heap is empty at entry):
+/// prints, after the call (from `cargo run --release --example basic_mean`, whose main thread
+/// holds the few hundred bytes the Rust runtime allocated before `main`):
 ///
 /// ```text
-/// Filename: src/main.rs
+/// Filename: examples/basic_mean.rs
 ///
 /// Line #    Mem usage    Increment  Occurrences   Line Contents
 /// =============================================================
-///      6   0.0000 MiB   0.0000 MiB           1   #[profile(precision = 4)]
-///      7                                         fn basic_mean(n: u32) -> f64 {
-///      8   0.7629 MiB   0.7629 MiB           1       let nbrs: Vec<u64> = (0..10u64.pow(n)).collect();
-///      9   0.7629 MiB   0.0000 MiB           1       let total: u64 = nbrs.iter().sum();
-///     10   0.7629 MiB   0.0000 MiB           1       total as f64 / nbrs.len() as f64
-///     11   0.0000 MiB  -0.7629 MiB           1   }
+///      9   0.0005 MiB   0.0005 MiB           1   #[profile(precision = 4)]
+///     10                                         pub fn basic_mean(n: u32) -> f64 {
+///     11   0.7635 MiB   0.7629 MiB           1       let nbrs: Vec<u64> = (0..10u64.pow(n)).collect();
+///     12   0.7635 MiB   0.0000 MiB           1       let total: u64 = nbrs.iter().sum();
+///     13   0.7635 MiB   0.0000 MiB           1       total as f64 / nbrs.len() as f64
+///     14   0.0005 MiB  -0.7629 MiB           1   }
 /// ```
 ///
 /// # The figures

@@ -1,6 +1,7 @@
 // User items named like the runtime's types do not capture the expansion's paths, which are
 // all absolute (`::memory_profiler::__private::...`, `::core::...`, `::std::...`).
 #![deny(warnings, unused_qualifications, clippy::all)]
+#![allow(non_snake_case)]
 
 use ::memory_profiler::profile;
 
@@ -32,6 +33,17 @@ fn fill() -> Vec<u8> {
     vec![0; 64]
 }
 
+// Items and locals of the body named like the expansion's own statics: those live in the
+// guard's initialiser block, out of the body's reach.
+#[profile(stream = "stderr")]
+fn shadows() -> u32 {
+    const TABLE: u32 = 2;
+    let META = TABLE + 1;
+    let __MEMORY_PROFILER_META = META;
+    __MEMORY_PROFILER_META * TABLE
+}
+
 fn main() {
     assert_eq!(fill().len(), 64);
+    assert_eq!(shadows(), 6);
 }
