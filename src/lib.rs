@@ -2,7 +2,7 @@
 #![warn(missing_docs)]
 
 #[doc(inline)]
-pub use profile_macro::profile;
+pub use profile_macro::{limit, profile};
 
 #[doc(inline)]
 pub use profile_runtime::{

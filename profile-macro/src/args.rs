@@ -37,7 +37,12 @@ pub enum Stream {
     File(String),
 }
 
-fn set<T>(slot: &mut Option<(T, Span)>, value: T, span: Span, name: &str) -> syn::Result<()> {
+pub(crate) fn set<T>(
+    slot: &mut Option<(T, Span)>,
+    value: T,
+    span: Span,
+    name: &str,
+) -> syn::Result<()> {
     if slot.is_some() {
         return Err(syn::Error::new(
             span,
@@ -50,9 +55,9 @@ fn set<T>(slot: &mut Option<(T, Span)>, value: T, span: Span, name: &str) -> syn
 
 /// The value written after `name =`: the literal if it is one, and its tokens for the errors
 /// (`MiB`, `-x`, `[..]`: anything but one literal, `-1` included, is the wrong kind of value).
-struct Value {
-    lit: Option<Lit>,
-    tokens: TokenStream,
+pub(crate) struct Value {
+    pub(crate) lit: Option<Lit>,
+    pub(crate) tokens: TokenStream,
 }
 
 impl Value {
@@ -67,7 +72,12 @@ impl Value {
 }
 
 /// `= value`, with errors naming the argument when `=` or the value is missing.
-fn value(input: ParseStream, name: &str, key: Span, example: &str) -> syn::Result<Value> {
+pub(crate) fn value(
+    input: ParseStream,
+    name: &str,
+    key: Span,
+    example: &str,
+) -> syn::Result<Value> {
     let Some(eq) = input.parse::<Option<Token![=]>>()? else {
         let span = if input.is_empty() { key } else { input.span() };
         return Err(syn::Error::new(
@@ -100,7 +110,7 @@ fn value(input: ParseStream, name: &str, key: Span, example: &str) -> syn::Resul
 }
 
 /// A string value, one of `options` or (with `other`) anything else but empty.
-fn string(
+pub(crate) fn string(
     input: ParseStream,
     name: &str,
     key: Span,
@@ -143,7 +153,7 @@ fn one_of(items: &[String]) -> String {
     }
 }
 
-fn choice(
+pub(crate) fn choice(
     input: ParseStream,
     name: &str,
     key: Span,
@@ -224,7 +234,7 @@ fn precision(input: ParseStream, key: Span) -> syn::Result<usize> {
 }
 
 /// Levenshtein distance, for "did you mean" on misspelt argument names.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

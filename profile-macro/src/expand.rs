@@ -14,7 +14,7 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
         // The error, and the item untouched, so that no other error follows from it.
         Err(err) => return error_with(err, item),
     };
-    let function = match parse_function(item.clone()) {
+    let function = match parse_function(item.clone(), "profile") {
         Ok(function) => function,
         Err(err) => return error_with(err, item),
     };
@@ -24,14 +24,15 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand(&args, function, &item)
 }
 
-fn error_with(err: syn::Error, item: TokenStream) -> TokenStream {
+pub fn error_with(err: syn::Error, item: TokenStream) -> TokenStream {
     let mut out = err.to_compile_error();
     out.extend(item);
     out
 }
 
-/// Parses the item as a function; anything else gets an error naming what it is.
-fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
+/// Parses the item as a function; anything else gets an error naming what it is (and the
+/// attribute, `attr`, that was put on it).
+pub fn parse_function(item: TokenStream, attr: &str) -> syn::Result<ItemFn> {
     if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
         return Ok(function);
     }
@@ -39,7 +40,7 @@ fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
         if method.default.is_none() {
             return Err(syn::Error::new_spanned(
                 &method.sig,
-                "`#[profile]` needs a function body, and this declaration has none; in a trait, put the attribute on the method's implementations, or give the method a default body",
+                format!("`#[{attr}]` needs a function body, and this declaration has none; in a trait, put the attribute on the method's implementations, or give the method a default body"),
             ));
         }
     }
@@ -76,13 +77,13 @@ fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
             let span = head.map_or(Span::call_site(), |t| t.span());
             Err(syn::Error::new(
                 span,
-                format!("`#[profile]` applies to functions with a body, not to {what}"),
+                format!("`#[{attr}]` applies to functions with a body, not to {what}"),
             ))
         }
         // Not an item at all: let rustc report the user's own syntax error.
         Err(_) => Err(syn::Error::new(
             Span::call_site(),
-            "`#[profile]` applies to functions with a body",
+            format!("`#[{attr}]` applies to functions with a body"),
         )),
     }
 }

@@ -5,6 +5,7 @@
 
 mod args;
 mod expand;
+mod limit;
 mod lines;
 mod rewrite;
 
@@ -91,4 +92,69 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::profile(args.into(), item.into()).into()
+}
+
+/// Fails the function (usually a `#[test]`) when its body exceeds a memory limit, with the line
+/// report of the body in the panic message, so the offending line is on screen.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// #[memory_profiler::limit(peak = "64 KiB", leaks = "0 B", allocations = 10)]
+/// fn streaming_mean(n: u64) -> f64 {
+///     let total: u64 = (0..n).sum();
+///     total as f64 / n as f64
+/// }
+///
+/// #[memory_profiler::limit(peak = "64 KiB")]
+/// fn collecting_mean(n: u64) -> f64 {
+///     let nbrs: Vec<u64> = (0..n).collect();
+///     nbrs.iter().sum::<u64>() as f64 / n as f64
+/// }
+///
+/// assert_eq!(streaming_mean(100_000), 49_999.5);
+/// let failure = std::panic::catch_unwind(|| collecting_mean(100_000)).unwrap_err();
+/// let message = failure.downcast_ref::<String>().unwrap();
+/// assert!(message.contains("peak 800,000 B (781.2 KiB) is above its limit of 64 KiB (65,536 B)"));
+/// assert!(message.contains("let nbrs: Vec<u64> = (0..n).collect();"));
+/// ```
+///
+/// On a test, above or below `#[test]` (or `#[tokio::test]`):
+///
+/// ```no_run
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[test]
+/// #[memory_profiler::limit(peak = "24 MB", leaks = "0 B")]
+/// fn mean_stays_small() {
+///     # fn mean(_: u32) -> f64 { 0.5 }
+///     assert_eq!(mean(7), 0.5);
+/// }
+/// ```
+///
+/// # Limits (any of them; at least one)
+/// - `peak = "SIZE"`: the highest the heap may go above where it was when the body started.
+/// - `leaks = "SIZE"`: what the body may leave allocated when it ends (its locals dropped).
+/// - `allocations = N`: how many allocations the body may make.
+/// - `threads = "current" | "all"`: count the calling thread (default: exact, and undisturbed by
+///   tests running in parallel), or every thread of the process (for work spawned on threads
+///   you do not control; see `memory_profiler::measure_process` for the caveats). Closures
+///   handed to other threads can instead be wrapped in `memory_profiler::charged`.
+///
+/// Sizes are a number and a unit: `B`, `KB`, `MB`, `GB`, `TB` (powers of 1000) or `KiB`,
+/// `MiB`, `GiB`, `TiB` (powers of 1024), as pytest-memray reads them: `"0 B"`, `"64 KiB"`,
+/// `"1.5 MiB"`, `"24 MB"`. Unknown arguments and malformed sizes are compile errors.
+///
+/// The body is rewritten as by [`macro@profile`] (with the Peak and Allocs columns), but its
+/// report is printed only in the failure message. On an `async fn` (under `#[tokio::test]`),
+/// the figures are those of the thread that polls the test's future, which is the test's own
+/// thread for tokio's runtimes: tasks spawned onto worker threads are counted only with
+/// `threads = "all"`. A body that panics by itself fails with its own panic, unchanged.
+///
+/// # Panics
+/// When the counting allocator is not installed, with the lines to add.
+#[proc_macro_attribute]
+pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
+    limit::limit(args.into(), item.into()).into()
 }

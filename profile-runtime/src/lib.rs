@@ -8,6 +8,7 @@
 
 mod alloc;
 mod backend;
+mod limit;
 mod measure;
 mod recorder;
 mod report;
@@ -22,6 +23,7 @@ pub use report::{capture, Measured, Report, Reports, Row, Unit};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::alloc::untracked;
+    pub use crate::limit::{LimitGuard, Limits};
     pub use crate::recorder::{FnMeta, Guard, Options, Stream, Table, TailMark, Threads};
     pub use crate::report::Unit;
 }

@@ -132,15 +132,17 @@ pub fn charged<R, F: FnOnce() -> R>(f: F) -> impl FnOnce() -> R {
         CHARGES
             .try_with(|stack| {
                 let mut stack = stack.borrow_mut();
-                stack
-                    .last_mut()
-                    .map(|slot| Arc::clone(slot.get_or_insert_with(Default::default)))
+                let charges = stack.last_mut()?.get_or_insert_with(Default::default);
+                Some((Arc::clone(charges), std::thread::current().id()))
             })
             .ok()
             .flatten()
     });
     move || match target {
-        Some(target) => {
+        // On the measuring thread itself (rayon runs one side of a `join` inline), the
+        // measurement already counts the work.
+        Some((_, owner)) if alloc::untracked(|| std::thread::current().id()) == owner => f(),
+        Some((target, _)) => {
             let measurement = Measurement::start(Heap::Thread);
             let value = f();
             target.add(&measurement.finish());

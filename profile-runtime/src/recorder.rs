@@ -34,6 +34,8 @@ pub enum Stream {
     Stdout,
     Stderr,
     File(&'static str),
+    /// Kept for the `limit` guard of the same function, which shows it if a limit is exceeded.
+    Held,
 }
 
 /// Which heap a function's report follows.

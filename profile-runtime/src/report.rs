@@ -378,6 +378,18 @@ impl fmt::Display for Reports {
 }
 
 thread_local! {
+    /// The last report of a `limit`ed function's body, until its limit guard takes it.
+    static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
+}
+
+/// Takes the report a `limit`ed function's body left (with counting paused).
+pub(crate) fn take_held() -> Option<Report> {
+    HELD.try_with(|held| held.borrow_mut().take())
+        .ok()
+        .flatten()
+}
+
+thread_local! {
     /// Open `capture` scopes of this thread, innermost last.
     static CAPTURES: RefCell<Vec<Reports>> = const { RefCell::new(Vec::new()) };
 }
@@ -439,6 +451,10 @@ static OUTPUT: Mutex<Output> = Mutex::new(Output {
 /// Hands a finished report to the innermost `capture`, or writes it to its stream.
 /// Called with counting paused.
 pub(crate) fn emit(report: Report, options: &Options) {
+    if options.stream == Stream::Held {
+        let _ = HELD.try_with(|held| *held.borrow_mut() = Some(report));
+        return;
+    }
     let report = match CAPTURES.try_with(|c| match c.try_borrow_mut() {
         Ok(mut scopes) => match scopes.last_mut() {
             Some(top) => {
@@ -460,6 +476,7 @@ pub(crate) fn emit(report: Report, options: &Options) {
     let result = match options.stream {
         Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
         Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+        Stream::Held => Ok(()), // handled above
         Stream::File(path) => {
             let opened = if output.opened.contains(&path) {
                 std::fs::OpenOptions::new().append(true).open(path)
@@ -477,7 +494,7 @@ pub(crate) fn emit(report: Report, options: &Options) {
             let target = match options.stream {
                 Stream::File(path) => path,
                 Stream::Stdout => "stdout",
-                Stream::Stderr => "stderr",
+                Stream::Stderr | Stream::Held => "stderr",
             };
             let _ = writeln!(
                 std::io::stderr(),

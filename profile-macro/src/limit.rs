@@ -1,0 +1,272 @@
+//! `#[limit(peak = "24 MB", leaks = "0 B", allocations = 100, threads = "all")]`: the
+//! function (usually a `#[test]`) fails when its body exceeds a limit, with the line report of
+//! the body in the message.
+//!
+//! Input → Output:
+//!
+//! ```text
+//! #[limit(peak = "1 MiB")]          #[test]
+//! #[test]                           fn t() {
+//! fn t() { body }                       let __mp_limit = LimitGuard::start(&LIMITS);  // dropped last
+//!                                       let __mp_guard = { .. Guard::enter(..) };     // report held
+//!                                       rewritten body                                // for the limit
+//!                                   }
+//! ```
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, ItemFn, Lit, Token};
+
+use crate::args::{choice, distance, set, value};
+
+mod kw {
+    syn::custom_keyword!(peak);
+    syn::custom_keyword!(leaks);
+    syn::custom_keyword!(allocations);
+    syn::custom_keyword!(threads);
+}
+
+const VALID: &str = "valid arguments are `peak = \"SIZE\"`, `leaks = \"SIZE\"`, `allocations = N` and \
+                     `threads = \"current\" | \"all\"`, with sizes such as \"0 B\", \"64 KiB\", \"24 MB\"";
+const NAMES: [&str; 4] = ["peak", "leaks", "allocations", "threads"];
+
+/// A size as written, and in bytes.
+struct Size {
+    bytes: i64,
+    text: String,
+}
+
+#[derive(Default)]
+struct LimitArgs {
+    peak: Option<(Size, Span)>,
+    leaks: Option<(Size, Span)>,
+    allocations: Option<(u64, Span)>,
+    threads: Option<(&'static str, Span)>,
+}
+
+/// `"24 MB"` → 24,000,000: B, KB/MB/GB/TB (decimal, powers of 1000) and KiB/MiB/GiB/TiB
+/// (binary, powers of 1024), as pytest-memray reads them; decimals allowed (`"1.5 MiB"`).
+fn parse_size(text: &str) -> Result<i64, String> {
+    const UNITS: [(&str, f64); 9] = [
+        ("B", 1.0),
+        ("KB", 1e3),
+        ("MB", 1e6),
+        ("GB", 1e9),
+        ("TB", 1e12),
+        ("KiB", 1024.0),
+        ("MiB", 1048576.0),
+        ("GiB", 1073741824.0),
+        ("TiB", 1099511627776.0),
+    ];
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let unit = unit.trim();
+    let number: f64 = number.replace('_', "").parse().map_err(|_| {
+        format!(
+            "\"{text}\" is not a size: write a number and a unit, as in \"64 KiB\" or \"24 MB\""
+        )
+    })?;
+    let Some((_, factor)) = UNITS.iter().find(|(u, _)| *u == unit) else {
+        let near = UNITS
+            .iter()
+            .find(|(u, _)| u.eq_ignore_ascii_case(unit))
+            .map(|(u, _)| *u);
+        let hint = near.map_or(String::new(), |u| format!(" (did you mean \"{u}\"?)"));
+        return Err(format!(
+            "unknown unit \"{unit}\" in \"{text}\"{hint}: use B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)"
+        ));
+    };
+    let bytes = number * factor;
+    if bytes.fract() != 0.0 || bytes > i64::MAX as f64 {
+        return Err(format!("\"{text}\" is not a whole number of bytes"));
+    }
+    Ok(bytes as i64)
+}
+
+fn size(input: ParseStream, name: &str, key: Span) -> syn::Result<Size> {
+    let value = value(input, name, key, &format!("{name} = \"64 KiB\""))?;
+    match &value.lit {
+        Some(Lit::Str(s)) => match parse_size(&s.value()) {
+            Ok(bytes) => Ok(Size {
+                bytes,
+                text: s.value().trim().to_owned(),
+            }),
+            Err(message) => Err(syn::Error::new_spanned(s, message)),
+        },
+        Some(Lit::Int(i)) => Err(syn::Error::new_spanned(
+            i,
+            format!(
+                "`{name}` takes a size with its unit, as a string: write `{name} = \"{} B\"`",
+                i.base10_digits()
+            ),
+        )),
+        _ => Err(syn::Error::new_spanned(
+            &value.tokens,
+            format!("`{name}` takes a size as a string, as in `{name} = \"64 KiB\"`"),
+        )),
+    }
+}
+
+impl Parse for LimitArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = LimitArgs::default();
+        while !input.is_empty() {
+            let span = input.span();
+            if input.peek(kw::peak) {
+                input.parse::<kw::peak>()?;
+                let size = size(input, "peak", span)?;
+                set(&mut args.peak, size, span, "peak")?;
+            } else if input.peek(kw::leaks) {
+                input.parse::<kw::leaks>()?;
+                let size = size(input, "leaks", span)?;
+                set(&mut args.leaks, size, span, "leaks")?;
+            } else if input.peek(kw::allocations) {
+                input.parse::<kw::allocations>()?;
+                let value = value(input, "allocations", span, "allocations = 100")?;
+                let n = match &value.lit {
+                    Some(Lit::Int(i)) => i.base10_parse::<u64>()?,
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &value.tokens,
+                            "`allocations` takes a whole number, as in `allocations = 100`",
+                        ))
+                    }
+                };
+                set(&mut args.allocations, n, span, "allocations")?;
+            } else if input.peek(kw::threads) {
+                input.parse::<kw::threads>()?;
+                let value = choice(input, "threads", span, &["current", "all"], "all")?;
+                set(&mut args.threads, value, span, "threads")?;
+            } else {
+                let tt: proc_macro2::TokenTree = input.parse()?;
+                let text = tt.to_string();
+                let near = NAMES
+                    .iter()
+                    .map(|n| (distance(&text.to_lowercase(), n), n))
+                    .min()
+                    .filter(|(d, _)| *d <= 2);
+                let message = match near {
+                    Some((_, n)) => {
+                        format!("unknown argument `{text}` (did you mean `{n}`?); {VALID}")
+                    }
+                    None => format!("unknown argument `{text}`; {VALID}"),
+                };
+                return Err(syn::Error::new_spanned(tt, message));
+            }
+            if input.is_empty() {
+                break;
+            }
+            if !input.peek(Token![,]) {
+                return Err(syn::Error::new(
+                    input.span(),
+                    "expected `,`: separate the arguments with commas, as in `#[limit(peak = \"1 MiB\", leaks = \"0 B\")]`",
+                ));
+            }
+            input.parse::<Token![,]>()?;
+        }
+        if args.peak.is_none() && args.leaks.is_none() && args.allocations.is_none() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                format!("`#[limit]` needs at least one limit: `peak`, `leaks` or `allocations`; {VALID}"),
+            ));
+        }
+        Ok(args)
+    }
+}
+
+pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args = match syn::parse2::<LimitArgs>(args) {
+        Ok(args) => args,
+        Err(err) => return crate::expand::error_with(err, item),
+    };
+    let function = match crate::expand::parse_function(item.clone(), "limit") {
+        Ok(function) => function,
+        Err(err) => return crate::expand::error_with(err, item),
+    };
+    if let Some(token) = &function.sig.constness {
+        let err = syn::Error::new_spanned(
+            token,
+            "`#[limit]` cannot apply to a `const fn`: const evaluation has no heap",
+        );
+        return crate::expand::error_with(err, item);
+    }
+    expand(&args, function, &item).into_token_stream()
+}
+
+fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
+    let p = quote!(::memory_profiler::__private);
+    let name = function.sig.ident.to_string();
+    let size = |s: &Option<(Size, Span)>| match s {
+        Some((Size { bytes, text }, _)) => quote!(::core::option::Option::Some((#bytes, #text))),
+        None => quote!(::core::option::Option::None),
+    };
+    let (peak, leaks) = (size(&args.peak), size(&args.leaks));
+    let allocations = match &args.allocations {
+        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let threads = match args.threads.as_ref().map(|(t, _)| *t) {
+        Some("all") => quote!(#p::Threads::All),
+        _ => quote!(#p::Threads::Current),
+    };
+    // Bytes in the report when the limits are small, MiB with 3 decimals when they are not.
+    let smallest = [&args.peak, &args.leaks]
+        .into_iter()
+        .flatten()
+        .map(|(s, _)| s.bytes)
+        .min()
+        .unwrap_or(0);
+    let (unit, precision) = if smallest < 1 << 20 {
+        (Ident::new("B", Span::call_site()), 0usize)
+    } else {
+        (Ident::new("MiB", Span::call_site()), 3usize)
+    };
+    let options = quote! {
+        #p::Options {
+            precision: #precision,
+            unit: #p::Unit::#unit,
+            stream: #p::Stream::Held,
+            peak: true,
+            allocs: true,
+            threads: #threads,
+        }
+    };
+    let limit = Ident::new("__mp_limit", Span::mixed_site());
+    let before: syn::Stmt = syn::parse_quote! {
+        let #limit = {
+            static LIMITS: #p::Limits = #p::Limits {
+                function: #name,
+                peak: #peak,
+                leaks: #leaks,
+                allocations: #allocations,
+                threads: #threads,
+            };
+            #p::LimitGuard::start(&LIMITS)
+        };
+    };
+    crate::expand::instrument(function, item, options, Some(before))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("0 B"), Ok(0));
+        assert_eq!(parse_size("24 MB"), Ok(24_000_000));
+        assert_eq!(parse_size("64 KiB"), Ok(65_536));
+        assert_eq!(parse_size("1.5 MiB"), Ok(1_572_864));
+        assert_eq!(parse_size("2GB"), Ok(2_000_000_000));
+        assert_eq!(parse_size(" 10 KB "), Ok(10_000));
+        assert!(parse_size("10 mb")
+            .unwrap_err()
+            .contains("did you mean \"MB\"?"));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1.5 B").is_err());
+    }
+}

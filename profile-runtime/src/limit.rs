@@ -1,0 +1,178 @@
+//! The guard behind `#[limit]`: measures a function's body and fails it, with the line report
+//! of the body, when it exceeds a limit.
+
+use std::fmt::Write as _;
+
+use crate::measure::{self, Heap, Measurement, ProcessLock};
+use crate::recorder::Threads;
+use crate::report;
+
+/// The limits of a function, fixed at compile time.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Limits {
+    pub function: &'static str,
+    /// Bytes, and the size as written (`"24 MB"`).
+    pub peak: Option<(i64, &'static str)>,
+    pub leaks: Option<(i64, &'static str)>,
+    pub allocations: Option<u64>,
+    pub threads: Threads,
+}
+
+/// Created first in a `limit`ed body, so dropped last: after the body's report was made.
+#[doc(hidden)]
+pub struct LimitGuard {
+    limits: &'static Limits,
+    measurement: Option<Measurement>,
+}
+
+impl LimitGuard {
+    #[track_caller]
+    pub fn start(limits: &'static Limits) -> LimitGuard {
+        measure::require_allocator();
+        let heap = match limits.threads {
+            Threads::Current => Heap::Thread,
+            Threads::All => Heap::Process {
+                _lock: ProcessLock::acquire(),
+            },
+        };
+        LimitGuard {
+            limits,
+            measurement: Some(Measurement::start(heap)),
+        }
+    }
+}
+
+impl Drop for LimitGuard {
+    fn drop(&mut self) {
+        let Some(measurement) = self.measurement.take() else {
+            return;
+        };
+        if std::thread::panicking() {
+            // The body failed on its own; its panic is the one to see.
+            drop(measurement);
+            crate::alloc::untracked(|| drop(report::take_held()));
+            return;
+        }
+        let usage = measurement.finish();
+        let limits = self.limits;
+        let message = crate::alloc::untracked(|| {
+            let mut failures = Vec::new();
+            if let Some((limit, text)) = limits.peak {
+                if usage.peak > limit {
+                    failures.push(format!(
+                        "peak {} is above its limit of {}",
+                        size(usage.peak),
+                        limit_size(limit, text)
+                    ));
+                }
+            }
+            if let Some((limit, text)) = limits.leaks {
+                if usage.net > limit {
+                    failures.push(format!(
+                        "leaks: {} left allocated is above its limit of {}",
+                        size(usage.net),
+                        limit_size(limit, text)
+                    ));
+                }
+            }
+            if let Some(limit) = limits.allocations {
+                if usage.allocations > limit {
+                    failures.push(format!(
+                        "allocations: {} is above its limit of {}",
+                        group(usage.allocations as i64),
+                        group(limit as i64)
+                    ));
+                }
+            }
+            let report = report::take_held();
+            if failures.is_empty() {
+                return None;
+            }
+            let mut message = format!(
+                "memory_profiler: `{}` exceeded its memory limits:\n",
+                limits.function
+            );
+            for failure in failures {
+                let _ = writeln!(message, "  - {failure}");
+            }
+            let _ = writeln!(
+                message,
+                "  (measured: peak {}, left allocated {}, {} allocations, {} reallocations{})",
+                size(usage.peak),
+                size(usage.net),
+                group(usage.allocations as i64),
+                group(usage.reallocations as i64),
+                match limits.threads {
+                    Threads::Current => ", on this thread",
+                    Threads::All => ", on all threads",
+                }
+            );
+            if let Some(report) = report {
+                let _ = write!(message, "\n{report}");
+            }
+            Some(message)
+        });
+        if let Some(message) = message {
+            panic!("{message}");
+        }
+    }
+}
+
+/// `80,000,816 B (76.3 MiB)`.
+fn size(bytes: i64) -> String {
+    let abs = bytes.unsigned_abs() as f64;
+    let human = if abs >= (1 << 30) as f64 {
+        format!(" ({:.1} GiB)", bytes as f64 / (1u64 << 30) as f64)
+    } else if abs >= (1 << 20) as f64 {
+        format!(" ({:.1} MiB)", bytes as f64 / (1u64 << 20) as f64)
+    } else if abs >= 1024.0 {
+        format!(" ({:.1} KiB)", bytes as f64 / 1024.0)
+    } else {
+        String::new()
+    };
+    format!("{} B{human}", group(bytes))
+}
+
+/// `64 KiB (65,536 B)`, or `0 B`.
+fn limit_size(bytes: i64, text: &str) -> String {
+    let plain = format!("{} B", group(bytes));
+    if text == plain {
+        plain
+    } else {
+        format!("{text} ({plain})")
+    }
+}
+
+/// Digits grouped by threes: `1,234,567`.
+fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping_and_sizes() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(-80_000_816), "-80,000,816");
+        assert_eq!(size(80_000_816), "80,000,816 B (76.3 MiB)");
+        assert_eq!(size(512), "512 B");
+        assert_eq!(limit_size(65_536, "64 KiB"), "64 KiB (65,536 B)");
+        assert_eq!(limit_size(0, "0 B"), "0 B");
+    }
+}
