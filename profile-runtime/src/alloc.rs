@@ -27,7 +27,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 ///
 /// It wraps another allocator (by default [`System`]); `Allocator::new` takes any
 /// [`GlobalAlloc`], such as mimalloc's or jemalloc's, and is `const` so it can initialise a
-/// `static`.
+/// `static`. What the inner allocator allocates for its own bookkeeping through the global
+/// allocator (dhat's `Alloc` does) is not counted.
 ///
 /// What it counts, for each thread: allocations, deallocations, reallocations, bytes allocated,
 /// bytes freed, and the highest live total. A `realloc` counts as one reallocation, with its new
@@ -69,14 +70,30 @@ impl<A: GlobalAlloc> Allocator<A> {
     }
 }
 
+impl<A: GlobalAlloc + 'static> Allocator<A> {
+    /// Runs a call of the inner allocator. Allocations it makes for its own bookkeeping through
+    /// the global allocator (that is, through us again: dhat does so) are not the program's,
+    /// so they are not counted. `System` makes none, and skips this (the test folds away).
+    #[inline(always)]
+    fn inner_call<R>(f: impl FnOnce() -> R) -> R {
+        if std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>() {
+            return f();
+        }
+        let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() + 1));
+        let result = f();
+        let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() - 1));
+        result
+    }
+}
+
 // SAFETY: every method forwards to the inner allocator with the caller's arguments unchanged and
 // returns its result unchanged; the bookkeeping around the call touches only this thread's
 // counters (or relaxed atomics) and cannot allocate, unwind or fail.
-unsafe impl<A: GlobalAlloc> GlobalAlloc for Allocator<A> {
+unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
-        let ptr = unsafe { self.inner.alloc(layout) };
+        let ptr = Self::inner_call(|| unsafe { self.inner.alloc(layout) });
         if !ptr.is_null() {
             on_alloc(layout.size());
         }
@@ -86,7 +103,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Allocator<A> {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let ptr = unsafe { self.inner.alloc_zeroed(layout) };
+        let ptr = Self::inner_call(|| unsafe { self.inner.alloc_zeroed(layout) });
         if !ptr.is_null() {
             on_alloc(layout.size());
         }
@@ -97,14 +114,14 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Allocator<A> {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller guarantees `ptr` was allocated by this allocator (hence by `inner`)
         // with `layout`.
-        unsafe { self.inner.dealloc(ptr, layout) };
+        Self::inner_call(|| unsafe { self.inner.dealloc(ptr, layout) });
         on_dealloc(layout.size());
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we forward.
-        let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        let new = Self::inner_call(|| unsafe { self.inner.realloc(ptr, layout, new_size) });
         if !new.is_null() {
             on_realloc(layout.size(), new_size);
         }

@@ -416,7 +416,13 @@ thread_local! {
 ///
 /// Captures nest: a report goes to the innermost open one. A panic in `f` propagates
 /// unchanged (the reports of the scope are dropped).
+///
+/// # Panics
+/// If [`Allocator`](crate::Allocator) is not the global allocator: the figures would be the
+/// resident set size, too coarse to test, so it says which lines to add instead.
+#[track_caller]
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
+    crate::measure::require_allocator();
     struct Scope;
     impl Drop for Scope {
         fn drop(&mut self) {
