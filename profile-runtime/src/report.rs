@@ -418,11 +418,14 @@ thread_local! {
 /// unchanged (the reports of the scope are dropped).
 ///
 /// # Panics
-/// If [`Allocator`](crate::Allocator) is not the global allocator: the figures would be the
-/// resident set size, too coarse to test, so it says which lines to add instead.
+/// If neither [`Allocator`](crate::Allocator) is the global allocator nor a stats_alloc backend
+/// was set ([`use_stats_alloc`](crate::use_stats_alloc)): the figures would be the resident set
+/// size, too coarse to test, so it says which lines to add instead.
 #[track_caller]
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
-    crate::measure::require_allocator();
+    if crate::backend::external().is_none() {
+        crate::measure::require_allocator();
+    }
     struct Scope;
     impl Drop for Scope {
         fn drop(&mut self) {
