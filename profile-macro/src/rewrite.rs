@@ -26,6 +26,38 @@ use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
 
 use crate::lines::{span_line, start_line};
 
+/// The last probe, if known: its row, and the `cfg` predicate it is compiled under (`None`: it
+/// always is).
+#[derive(Clone)]
+struct Prev {
+    row: usize,
+    gate: Option<TokenStream>,
+}
+
+impl Prev {
+    fn at(row: usize) -> Option<Prev> {
+        Some(Prev { row, gate: None })
+    }
+}
+
+/// The predicate of a statement's `#[cfg(..)]` attributes, `None` if it has none.
+fn cfg_gate(attrs: &[Attribute]) -> Option<TokenStream> {
+    let preds: Vec<TokenStream> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(list.tokens.clone()),
+            // `#[cfg]` without a predicate: rustc reports it on the statement.
+            _ => None,
+        })
+        .collect();
+    match preds.len() {
+        0 => None,
+        1 => preds.into_iter().next(),
+        _ => Some(quote!(all(#(#preds),*))),
+    }
+}
+
 pub struct Rewriter {
     /// The attribute's line: row 0.
     first_line: usize,
@@ -33,9 +65,9 @@ pub struct Rewriter {
     last_row: usize,
     /// The guard local (mixed-site hygiene: the user's code cannot name or shadow it).
     pub guard: Ident,
-    /// The row of the probe that certainly ran last, if known: a statement on that same row
-    /// needs no probe of its own (several statements on one line share one occurrence).
-    prev: Option<usize>,
+    /// The row of the probe that ran last, if known: a statement on that same row needs no
+    /// probe of its own (several statements on one line share one occurrence).
+    prev: Option<Prev>,
     /// Probes emitted so far; a statement that emitted some leaves `prev` unknown.
     probes: usize,
 }
@@ -46,7 +78,7 @@ impl Rewriter {
             first_line,
             last_row,
             guard: Ident::new("__mp_guard", Span::mixed_site()),
-            prev: Some(0),
+            prev: Prev::at(0),
             probes: 0,
         }
     }
@@ -57,12 +89,19 @@ impl Rewriter {
         line.saturating_sub(self.first_line).min(self.last_row)
     }
 
-    fn probe(&mut self, method: &str, row: usize, cfgs: &[&Attribute]) -> Stmt {
+    /// A probe, compiled in under `gate` when there is one.
+    fn probe(&mut self, method: &str, row: usize, gate: Option<&TokenStream>) -> Stmt {
         self.probes += 1;
         let guard = &self.guard;
         let method = Ident::new(method, Span::call_site());
         let row = Literal::usize_unsuffixed(row);
-        parse_quote!(#(#cfgs)* #guard.#method(#row);)
+        let cfg = gate.map(|gate| quote!(#[cfg(#gate)]));
+        parse_quote!(#cfg #guard.#method(#row);)
+    }
+
+    /// Whether the last probe is of `row` and certainly compiled in.
+    fn ran_on(&self, row: usize) -> bool {
+        matches!(&self.prev, Some(Prev { row: r, gate: None }) if *r == row)
     }
 
     /// Rewrites the function body: its statements, then the mark that starts the closing
@@ -105,24 +144,44 @@ impl Rewriter {
                 Stmt::Expr(expr, _) => expr_attrs(expr),
             };
             // A statement's probe is compiled in exactly when the statement is.
-            let cfgs: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
+            let own = cfg_gate(attrs);
             let row = self.row(start_line(&stmt));
             match &stmt {
                 // The header probe inside the loop counts each `next()`; this one charges the
                 // iterator's creation to the header without counting an occurrence.
                 Stmt::Expr(Expr::ForLoop(_), _) => {
-                    let probe = self.probe("resume", row, &cfgs);
+                    let probe = self.probe("resume", row, own.as_ref());
                     out.push(probe);
-                    self.prev = Some(row);
+                    self.prev = Some(Prev { row, gate: own });
                 }
                 // The header probe inside the loop counts each evaluation of the condition.
                 Stmt::Expr(Expr::While(_), _) => {}
-                _ if self.prev != Some(row) => {
-                    let probe = self.probe("line", row, &cfgs);
-                    out.push(probe);
-                    self.prev = Some(row);
+                _ if self.ran_on(row) => {}
+                _ => {
+                    // After a probe of this row that a `cfg` may have removed
+                    // (`#[cfg(x)] a(); b();` on one line), this statement's probe stands in
+                    // for it exactly when it is gone: one occurrence either way.
+                    let gate = match self.prev.take() {
+                        Some(Prev {
+                            row: r,
+                            gate: Some(before),
+                        }) if r == row => {
+                            let probe_gate = match &own {
+                                Some(own) => quote!(all(#own, not(#before))),
+                                None => quote!(not(#before)),
+                            };
+                            let probe = self.probe("line", row, Some(&probe_gate));
+                            out.push(probe);
+                            own.map(|own| quote!(any(#before, #own)))
+                        }
+                        _ => {
+                            let probe = self.probe("line", row, own.as_ref());
+                            out.push(probe);
+                            own
+                        }
+                    };
+                    self.prev = Some(Prev { row, gate });
                 }
-                _ => {}
             }
             let before = self.probes;
             self.visit_stmt_mut(&mut stmt);
@@ -136,17 +195,17 @@ impl Rewriter {
 
     /// Runs `f` once per branch, each starting from the same known row, and leaves `prev`
     /// unknown if any branch emitted probes.
-    fn branches(&mut self, f: impl FnOnce(&mut Self, Option<usize>)) {
-        let saved = self.prev;
+    fn branches(&mut self, f: impl FnOnce(&mut Self, Option<Prev>)) {
+        let saved = self.prev.clone();
         let before = self.probes;
-        f(self, saved);
+        f(self, saved.clone());
         self.prev = if self.probes != before { None } else { saved };
     }
 
     fn rewrite_for(&mut self, for_loop: &mut syn::ExprForLoop) -> Expr {
         self.visit_expr_mut(&mut for_loop.expr);
         let row = self.row(span_line(for_loop.for_token.span));
-        self.prev = Some(row);
+        self.prev = Prev::at(row);
         self.visit_block_mut(&mut for_loop.body);
         self.prev = None;
         let syn::ExprForLoop {
@@ -157,26 +216,31 @@ impl Rewriter {
             body,
             ..
         } = for_loop;
-        let header = self.probe("line", row, &[]);
+        let header = self.probe("line", row, None);
         let iter = Ident::new("__mp_iter", Span::mixed_site());
         let span = for_loop.for_token.span;
+        // The `match` is a statement of its own block, as rustc's own desugaring drops the
+        // head's temporaries when the loop ends: a `for` in tail position must not keep them
+        // (a lock guard, a `RefCell` borrow) alive until after the function's locals.
         parse_quote_spanned_expr(quote_spanned! {span=>
             #(#attrs)*
-            match ::core::iter::IntoIterator::into_iter(#expr) {
-                mut #iter => #label loop {
-                    #header
-                    match ::core::iter::Iterator::next(&mut #iter) {
-                        ::core::option::Option::Some(#pat) => #body,
-                        ::core::option::Option::None => break,
-                    }
-                },
+            {
+                match ::core::iter::IntoIterator::into_iter(#expr) {
+                    mut #iter => #label loop {
+                        #header
+                        match ::core::iter::Iterator::next(&mut #iter) {
+                            ::core::option::Option::Some(#pat) => #body,
+                            ::core::option::Option::None => break,
+                        }
+                    },
+                };
             }
         })
     }
 
     fn rewrite_while(&mut self, while_loop: &mut syn::ExprWhile) -> Expr {
         let row = self.row(span_line(while_loop.while_token.span));
-        self.prev = Some(row);
+        self.prev = Prev::at(row);
         self.visit_expr_mut(&mut while_loop.cond);
         self.visit_block_mut(&mut while_loop.body);
         self.prev = None;
@@ -187,7 +251,7 @@ impl Rewriter {
             body,
             ..
         } = while_loop;
-        let header = self.probe("line", row, &[]);
+        let header = self.probe("line", row, None);
         let span = while_loop.while_token.span;
         parse_quote_spanned_expr(quote_spanned! {span=>
             #(#attrs)*
@@ -269,7 +333,7 @@ impl VisitMut for Rewriter {
                 self.visit_expr_mut(&mut match_expr.expr);
                 self.branches(|this, start| {
                     for arm in &mut match_expr.arms {
-                        this.prev = start;
+                        this.prev = start.clone();
                         if let Some((_, guard)) = &mut arm.guard {
                             this.visit_expr_mut(guard);
                         }
@@ -282,7 +346,7 @@ impl VisitMut for Rewriter {
                             }) if attrs.is_empty() => {
                                 this.visit_block_mut(block);
                             }
-                            body if this.prev != Some(body_row) => {
+                            body if !this.ran_on(body_row) => {
                                 // `pat => expr` on a line of its own: `pat => { probe; expr }`.
                                 let inner =
                                     std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
