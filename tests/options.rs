@@ -110,3 +110,24 @@ fn gibibytes_with_precision_0() {
     .join("\n");
     assert_eq!(report_of(gib), expected);
 }
+
+#[rustfmt::skip]
+#[profile(unit = "B")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }
+
+#[test]
+fn a_one_line_function_counts_each_call_once() {
+    // Attribute, body and closing brace share one row: one occurrence per call, and the
+    // vector's 10 bytes come and go within it.
+    let expected = [
+        "Filename: tests/options.rs",
+        "",
+        "Line #    Mem usage    Increment  Occurrences   Line Contents",
+        "=============================================================",
+        "   115          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }",
+        "",
+        "",
+        "",
+    ]
+    .join("\n");
+    assert_eq!(report_of(one_line), expected);
+}

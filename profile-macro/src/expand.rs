@@ -117,7 +117,8 @@ fn expand(args: &Args, function: ItemFn, item: &TokenStream) -> TokenStream {
 ///     body                                          let __mp_guard = {
 /// }                                                     static META: FnMeta = ..;
 ///                                                       thread_local!(static TABLE: Table<N> = ..);
-///                                                       Guard::enter(&META, &TABLE)
+///                                                       struct Key; impl TableKey<N> for Key { .. }
+///                                                       Guard::<Key, N>::enter(&META)
 ///                                                   };
 ///                                                   rewritten body
 ///                                               }
@@ -157,7 +158,14 @@ pub fn instrument(
             ::std::thread_local! {
                 static TABLE: #p::Table<#rows> = const { #p::Table::new() };
             }
-            #p::Guard::enter(&META, &TABLE)
+            struct Key;
+            impl #p::TableKey<#rows> for Key {
+                #[inline(always)]
+                fn with<R>(f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
+                    TABLE.with(f)
+                }
+            }
+            #p::Guard::<Key, #rows>::enter(&META)
         };
     };
     let mut stmts: Vec<syn::Stmt> = before.into_iter().collect();

@@ -387,6 +387,9 @@ pub(crate) struct Sample {
     pub peak: i64,
     /// Allocations so far (reallocations not included).
     pub allocations: u64,
+    /// For the thread's heap: bytes allocated and freed so far. Any allocator event changes
+    /// one of them, so a probe that finds them unchanged knows nothing happened.
+    pub bytes: (u64, u64),
 }
 
 /// Reads this thread's heap and restarts its peak at the current live total.
@@ -400,8 +403,17 @@ pub(crate) fn sample_thread() -> Sample {
                 live,
                 peak,
                 allocations: c.allocations.get(),
+                bytes: (c.bytes_allocated.get(), c.bytes_freed.get()),
             }
         })
+        .unwrap_or_default()
+}
+
+/// This thread's bytes allocated and freed so far: the probes' test for "nothing happened".
+#[inline(always)]
+pub(crate) fn thread_bytes() -> (u64, u64) {
+    THREAD
+        .try_with(|c| (c.bytes_allocated.get(), c.bytes_freed.get()))
         .unwrap_or_default()
 }
 
@@ -425,6 +437,7 @@ pub(crate) fn sample_process() -> Sample {
         live,
         peak,
         allocations: PROCESS.allocations.load(Relaxed),
+        bytes: (0, 0),
     }
 }
 

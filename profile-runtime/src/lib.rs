@@ -24,6 +24,6 @@ pub use report::{capture, Measured, Report, Reports, Row, Unit};
 pub mod __private {
     pub use crate::alloc::untracked;
     pub use crate::limit::{LimitGuard, Limits};
-    pub use crate::recorder::{FnMeta, Guard, Options, Stream, Table, TailMark, Threads};
+    pub use crate::recorder::{FnMeta, Guard, Options, Stream, Table, TableKey, TailMark, Threads};
     pub use crate::report::Unit;
 }

@@ -22,7 +22,7 @@
 //! ```
 
 use std::cell::Cell;
-use std::thread::LocalKey;
+use std::marker::PhantomData;
 
 use crate::alloc::{self, Sample};
 use crate::report::{self, Measured, Report, Row, Unit};
@@ -102,17 +102,32 @@ impl LineCell {
         self.occ.set(0);
     }
 
-    /// Charges the interval from `start` to `now` to this line.
+    /// An occurrence of this line starts with the heap at `live`: counted, and `live` taken
+    /// as its Mem usage until it ends otherwise (if nothing is allocated or freed before the
+    /// next probe, the heap after the line is the heap before it). Returns the Mem usage from
+    /// before this occurrence, which `charge` needs if the line does change the heap.
     #[inline(always)]
-    fn charge(&self, start_live: i64, start_allocs: u64, now: &Sample) {
+    fn start(&self, live: i64, count: bool) -> i64 {
+        let before = self.mem.get();
+        if live > before {
+            self.mem.set(live);
+        }
+        if count {
+            self.occ.set(self.occ.get() + 1);
+        }
+        before
+    }
+
+    /// Charges this line the interval from its start to `now`; `mem_before` is what `start`
+    /// returned.
+    #[inline(always)]
+    fn charge(&self, start_live: i64, start_allocs: u64, mem_before: i64, now: &Sample) {
         self.inc.set(
             self.inc
                 .get()
                 .wrapping_add(now.live.wrapping_sub(start_live)),
         );
-        if now.live > self.mem.get() {
-            self.mem.set(now.live);
-        }
+        self.mem.set(mem_before.max(now.live));
         let peak = now.peak.wrapping_sub(start_live);
         if peak > self.peak.get() {
             self.peak.set(peak);
@@ -131,6 +146,9 @@ impl LineCell {
 #[derive(Debug)]
 pub struct Table<const N: usize> {
     depth: Cell<u32>,
+    /// The heap at entry, the largest over the calls: the attribute row's figure, also when
+    /// the whole function is on that row.
+    entry: Cell<i64>,
     panicked: Cell<bool>,
     measured: Cell<Measured>,
     lines: [LineCell; N],
@@ -141,6 +159,7 @@ impl<const N: usize> Table<N> {
     pub const fn new() -> Self {
         Table {
             depth: Cell::new(0),
+            entry: Cell::new(i64::MIN),
             panicked: Cell::new(false),
             measured: Cell::new(Measured::ThreadHeap),
             lines: [const { LineCell::new() }; N],
@@ -154,7 +173,11 @@ impl<const N: usize> Table<N> {
             .enumerate()
             .map(|(i, cell)| {
                 let ran = cell.occ.get() > 0;
-                let mem = if ran { cell.mem.get() } else { 0 };
+                let mem = match (ran, i) {
+                    (false, _) => 0,
+                    (true, 0) => self.entry.get(),
+                    (true, _) => cell.mem.get(),
+                };
                 let row = Row {
                     line: meta.first_line + i as u32,
                     text: meta.lines.get(i).copied().unwrap_or(""),
@@ -170,6 +193,7 @@ impl<const N: usize> Table<N> {
                 row
             })
             .collect();
+        self.entry.set(i64::MIN);
         let panicked = self.panicked.replace(false);
         Report::new(meta, rows, self.measured.get(), panicked)
     }
@@ -219,6 +243,7 @@ impl Source {
                     live: s.live(),
                     peak: s.live(),
                     allocations: s.allocations,
+                    bytes: (0, 0),
                 }
             }
             Source::Rss => {
@@ -227,6 +252,7 @@ impl Source {
                     live,
                     peak: live,
                     allocations: 0,
+                    bytes: (0, 0),
                 }
             }
         }
@@ -242,16 +268,29 @@ impl Source {
     }
 }
 
+/// Reaches a profiled function's thread-local [`Table`]. The macro implements it on a type of
+/// its own for each function, so that every probe reaches the table by a direct thread-local
+/// access (a `&LocalKey` would be an indirect call per probe).
+#[doc(hidden)]
+pub trait TableKey<const N: usize>: 'static {
+    /// Runs `f` with this thread's table.
+    fn with<R>(f: impl FnOnce(&Table<N>) -> R) -> R;
+}
+
 /// One call of a profiled function in progress. Created first in the body, so dropped last:
 /// its `Drop` sees the heap after every local of the function is gone.
 #[doc(hidden)]
-pub struct Guard<const N: usize> {
-    key: &'static LocalKey<Table<N>>,
+pub struct Guard<K: TableKey<N>, const N: usize> {
+    key: PhantomData<K>,
     meta: &'static FnMeta,
     source: Source,
     cur: Cell<usize>,
     start_live: Cell<i64>,
     start_allocs: Cell<u64>,
+    /// `Sample::bytes` when the running line started.
+    start_bytes: Cell<(u64, u64)>,
+    /// The running line's Mem usage from before its current occurrence.
+    mem_before: Cell<i64>,
     /// The highest heap seen by this call's probes.
     max_peak: Cell<i64>,
     /// The peak of the enclosing measurement when this call began.
@@ -261,11 +300,11 @@ pub struct Guard<const N: usize> {
     _process: Option<alloc::ProcessCounting>,
 }
 
-impl<const N: usize> Guard<N> {
+impl<K: TableKey<N>, const N: usize> Guard<K, N> {
     /// Starts a call: records the heap at entry on the attribute's row.
     #[inline]
-    pub fn enter(meta: &'static FnMeta, key: &'static LocalKey<Table<N>>) -> Self {
-        let (outermost, source) = key.with(|t| {
+    pub fn enter(meta: &'static FnMeta) -> Self {
+        let (outermost, source) = K::with(|t| {
             let depth = t.depth.get();
             t.depth.set(depth + 1);
             if depth == 0 {
@@ -282,20 +321,19 @@ impl<const N: usize> Guard<N> {
             _ => None,
         };
         let now = source.sample();
-        key.with(|t| {
-            let row = &t.lines[0];
-            row.occ.set(row.occ.get() + 1);
-            if now.live > row.mem.get() {
-                row.mem.set(now.live);
-            }
+        let mem_before = K::with(|t| {
+            t.entry.set(t.entry.get().max(now.live));
+            t.lines.first().map_or(0, |row| row.start(now.live, true))
         });
         Guard {
-            key,
+            key: PhantomData,
             meta,
             source,
             cur: Cell::new(0),
             start_live: Cell::new(now.live),
             start_allocs: Cell::new(now.allocations),
+            start_bytes: Cell::new(now.bytes),
+            mem_before: Cell::new(mem_before),
             max_peak: Cell::new(now.peak),
             saved_peak: now.peak,
             closed: Cell::new(false),
@@ -304,22 +342,49 @@ impl<const N: usize> Guard<N> {
         }
     }
 
+    /// Closes the running line's interval and opens row `idx`'s.
     #[inline(always)]
     fn step(&self, idx: usize, count: bool) {
+        // Fast path: on the thread's heap, when the allocator did nothing since the last
+        // probe, the running line ended where it started, which `start` already recorded as
+        // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
+        // here reads what the previous probe wrote, so consecutive probes do not wait on each
+        // other.
+        if let Source::Thread = self.source {
+            if alloc::thread_bytes() == self.start_bytes.get() {
+                let live = self.start_live.get();
+                let before =
+                    K::with(|t| t.lines.get(idx).map_or(0, |cell| cell.start(live, count)));
+                self.mem_before.set(before);
+                self.cur.set(idx);
+                return;
+            }
+        }
+        self.step_sampled(idx, count);
+    }
+
+    /// The general path: sample the heap, charge the running line, start the next.
+    #[inline(never)]
+    fn step_sampled(&self, idx: usize, count: bool) {
         let now = self.source.sample();
-        self.key.with(|t| {
+        let before = K::with(|t| {
             if let Some(cell) = t.lines.get(self.cur.get()) {
-                cell.charge(self.start_live.get(), self.start_allocs.get(), &now);
+                cell.charge(
+                    self.start_live.get(),
+                    self.start_allocs.get(),
+                    self.mem_before.get(),
+                    &now,
+                );
             }
-            if count {
-                if let Some(cell) = t.lines.get(idx) {
-                    cell.occ.set(cell.occ.get() + 1);
-                }
-            }
+            t.lines
+                .get(idx)
+                .map_or(0, |cell| cell.start(now.live, count))
         });
+        self.mem_before.set(before);
         self.cur.set(idx);
         self.start_live.set(now.live);
         self.start_allocs.set(now.allocations);
+        self.start_bytes.set(now.bytes);
         if now.peak > self.max_peak.get() {
             self.max_peak.set(now.peak);
         }
@@ -343,7 +408,9 @@ impl<const N: usize> Guard<N> {
     #[inline(always)]
     pub fn close(&self) {
         if !self.closed.replace(true) {
-            self.step(N - 1, true);
+            // When the last statement shares the brace's line, that line already started.
+            let count = self.cur.get() != N - 1;
+            self.step(N - 1, count);
         }
     }
 
@@ -358,7 +425,7 @@ impl<const N: usize> Guard<N> {
     /// Declared right before the body's tail expression, so that it is the first local dropped
     /// after the tail value is computed.
     #[inline(always)]
-    pub fn tail_mark(&self) -> TailMark<'_, N> {
+    pub fn tail_mark(&self) -> TailMark<'_, K, N> {
         TailMark { guard: self }
     }
 }
@@ -375,16 +442,21 @@ fn measured_source(measured: Measured) -> Source {
     }
 }
 
-impl<const N: usize> Drop for Guard<N> {
+impl<K: TableKey<N>, const N: usize> Drop for Guard<K, N> {
     fn drop(&mut self) {
         let now = self.source.sample();
         let panicking = std::thread::panicking();
-        self.key.with(|t| {
+        K::with(|t| {
             if let Some(cell) = t.lines.get(self.cur.get()) {
-                cell.charge(self.start_live.get(), self.start_allocs.get(), &now);
+                cell.charge(
+                    self.start_live.get(),
+                    self.start_allocs.get(),
+                    self.mem_before.get(),
+                    &now,
+                );
             }
             if !self.closed.get() && !panicking {
-                // Left by `?` or an unwinding panic: the closing brace still ends the call.
+                // Left by `?`: the closing brace still ends the call.
                 if let Some(cell) = t.lines.get(N - 1) {
                     cell.occ.set(cell.occ.get() + 1);
                 }
@@ -398,9 +470,8 @@ impl<const N: usize> Drop for Guard<N> {
             .restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
         if self.outermost {
             let meta = self.meta;
-            let key = self.key;
             alloc::untracked(|| {
-                let report = key.with(|t| t.take_report(meta));
+                let report = K::with(|t| t.take_report(meta));
                 report::emit(report, &meta.options);
             });
         }
@@ -409,11 +480,11 @@ impl<const N: usize> Drop for Guard<N> {
 
 /// See [`Guard::tail_mark`].
 #[doc(hidden)]
-pub struct TailMark<'a, const N: usize> {
-    guard: &'a Guard<N>,
+pub struct TailMark<'a, K: TableKey<N>, const N: usize> {
+    guard: &'a Guard<K, N>,
 }
 
-impl<const N: usize> Drop for TailMark<'_, N> {
+impl<K: TableKey<N>, const N: usize> Drop for TailMark<'_, K, N> {
     #[inline(always)]
     fn drop(&mut self) {
         self.guard.close();
