@@ -457,6 +457,33 @@ static OUTPUT: Mutex<Output> = Mutex::new(Output {
     failed: Vec::new(),
 });
 
+/// Writes to stdout or stderr through `print!`/`eprint!`, so that the test harness captures
+/// the reports of passing tests as it captures their other output. Those macros panic when the
+/// stream is closed; that panic is caught, and once a stream has failed (or while the thread
+/// unwinds, or where panics abort) the stream is written directly instead, which reports
+/// errors without panicking.
+fn print_captured(text: &str, stderr: bool, failed_before: bool) -> std::io::Result<()> {
+    #[cfg(panic = "unwind")]
+    if !failed_before && !std::thread::panicking() {
+        let printed = std::panic::catch_unwind(|| {
+            if stderr {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+        });
+        return printed.map_err(|_| {
+            std::io::Error::other("printing failed (the panic message above is the profiler's, caught: the program goes on)")
+        });
+    }
+    let _ = failed_before;
+    if stderr {
+        std::io::stderr().lock().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().lock().write_all(text.as_bytes())
+    }
+}
+
 /// Hands a finished report to the innermost `capture`, or writes it to its stream.
 /// Called with counting paused.
 pub(crate) fn emit(report: Report, options: &Options) {
@@ -482,9 +509,10 @@ pub(crate) fn emit(report: Report, options: &Options) {
     let mut output = OUTPUT
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let failed_before = output.failed.contains(&options.stream);
     let result = match options.stream {
-        Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
-        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+        Stream::Stdout => print_captured(&text, false, failed_before),
+        Stream::Stderr => print_captured(&text, true, failed_before),
         Stream::Held => Ok(()), // handled above
         Stream::File(path) => {
             let opened = if output.opened.contains(&path) {
