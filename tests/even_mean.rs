@@ -8,62 +8,10 @@
 #[allow(dead_code)]
 mod example;
 
-use memory_profiler::{capture, measure, thread_stats, Report, Reports};
+mod common;
+use common::{figures, on_fresh_thread, only};
 
-/// Runs `f` on a new thread whose live heap is exactly 0 bytes when `f` starts, and returns
-/// its value (a panic in `f` fails the test with its own message).
-///
-/// The counters are per thread, and a new thread frees what its parent allocated to hand it
-/// over (std's boxed thread closure; and, when the test harness captures output, the closures
-/// that pass the capture on): the new thread starts with 0 allocations and a live heap below 0,
-/// by an amount that depends on std and on the harness (on Rust 1.95: -96 bytes by default,
-/// -24 with `--nocapture`). We allocate that amount back and hold it during `f`, so that the
-/// Mem usage column reads the profiled function's own heap, whatever runs the test.
-fn on_fresh_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let entry = thread_stats();
-            assert_eq!(entry.allocations, 0, "the new thread allocated: {entry:?}");
-            assert!(
-                entry.live() <= 0,
-                "the new thread starts above 0: {entry:?}"
-            );
-            let balance: Vec<u8> = Vec::with_capacity(entry.live().unsigned_abs() as usize);
-            assert_eq!(thread_stats().live(), 0);
-            let value = f();
-            drop(balance);
-            value
-        })
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
-}
-
-/// Each row's figures: (line, mem_usage, increment, peak, allocations, occurrences).
-fn figures(report: &Report) -> Vec<(u32, i64, i64, i64, u64, u64)> {
-    report
-        .rows()
-        .iter()
-        .map(|r| {
-            (
-                r.line,
-                r.mem_usage,
-                r.increment,
-                r.peak,
-                r.allocations,
-                r.occurrences,
-            )
-        })
-        .collect()
-}
-
-fn only(reports: &Reports, name: &str) -> Report {
-    assert_eq!(reports.len(), 1, "{reports}");
-    let report = reports.function(name).expect(name).clone();
-    assert_eq!(report.calls(), 1);
-    assert!(!report.panicked());
-    report
-}
+use memory_profiler::{capture, measure};
 
 /// `file!()` of a module included with `#[path]` from `tests/`: the path as rustc resolved it.
 const FILE: &str = "tests/../examples/even_mean.rs";
@@ -208,4 +156,13 @@ fn n7_vec_holds_64_mib_for_loop_nothing() {
         .all(|r| r.peak == 0 && r.increment == 0));
     assert!(usage.peak < 64 * 1024);
     assert_eq!((usage.peak, usage.allocations), (0, 0));
+}
+
+/// The regression guard of the streaming version: for 10^7 numbers it stays below 64 KiB and
+/// leaves nothing behind (a change that collects the numbers fails here, with the line report).
+#[test]
+#[memory_profiler::limit(peak = "64 KiB", leaks = "0 B")]
+fn loop_mean_stays_below_64_kib_for_n7() {
+    let mean = example::even_mean_loop(7);
+    assert_eq!(mean, 4_999_999.0);
 }

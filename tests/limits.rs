@@ -53,7 +53,7 @@ fn a_panicking_body_keeps_its_own_panic() {
 }
 
 #[limit(peak = "64 KiB")]
-fn regressed_mean(n: u64) -> f64 {
+fn deliberately_regressed_mean(n: u64) -> f64 {
     // Deliberately regressed: collects what could be streamed.
     let nbrs: Vec<u64> = (0..n).collect();
     let total: u64 = nbrs.iter().sum();
@@ -62,10 +62,12 @@ fn regressed_mean(n: u64) -> f64 {
 
 #[test]
 fn the_failure_message_names_the_limit_the_figure_and_the_line() {
-    let failure = std::panic::catch_unwind(|| regressed_mean(100_000)).unwrap_err();
+    let failure = std::panic::catch_unwind(|| deliberately_regressed_mean(100_000)).unwrap_err();
     let message = failure.downcast_ref::<String>().unwrap();
     assert!(
-        message.starts_with("memory_profiler: `regressed_mean` exceeded its memory limits:\n"),
+        message.starts_with(
+            "memory_profiler: `deliberately_regressed_mean` exceeded its memory limits:\n"
+        ),
         "{message}"
     );
     assert!(
@@ -86,7 +88,7 @@ fn the_failure_message_names_the_limit_the_figure_and_the_line() {
         "{line}"
     );
     // The same function within its limit: no panic.
-    let ok = std::panic::catch_unwind(|| regressed_mean(8_000)).unwrap();
+    let ok = std::panic::catch_unwind(|| deliberately_regressed_mean(8_000)).unwrap();
     assert_eq!(ok, 3_999.5);
 }
 

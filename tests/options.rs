@@ -1,31 +1,23 @@
 //! The attribute's options, checked on the exact text of the report.
 //!
 //! Each call runs on a fresh thread whose heap is brought to exactly zero first, so every
-//! figure, Mem usage included, is exact.
+//! figure, Mem usage included, is exact (line numbers are this file's).
 
 use memory_profiler::{capture, profile};
 
 #[global_allocator]
 static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
 
-/// Runs `f` on a new thread and returns the text of the one report it produced.
-///
-/// A new thread starts by freeing the closure its parent allocated for it, so its own heap
-/// (allocated minus freed on the thread) starts a little below zero; one leaked allocation of
-/// that size brings it to exactly zero.
-fn report_of<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> String {
-    std::thread::spawn(move || {
-        let below_zero = -memory_profiler::thread_stats().live();
-        if below_zero > 0 {
-            std::mem::forget(Vec::<u8>::with_capacity(below_zero as usize));
-        }
-        assert_eq!(memory_profiler::thread_stats().live(), 0);
+mod common;
+
+/// Runs `f` on a new thread whose heap is exactly zero at entry (see `common`), and returns
+/// the text of the one report it produced.
+fn report_of<T: Send>(f: impl FnOnce() -> T + Send) -> String {
+    common::on_fresh_thread(|| {
         let (_, reports) = capture(f);
         assert_eq!(reports.len(), 1, "one profiled function ran");
         reports.to_string()
     })
-    .join()
-    .unwrap()
 }
 
 #[profile(unit = "B", peak, allocs)]
@@ -44,12 +36,12 @@ fn bytes_with_peak_and_allocs() {
         "",
         "Line #    Mem usage    Increment         Peak  Occurrences      Allocs   Line Contents",
         "======================================================================================",
-        "    31          0 B          0 B                        1               #[profile(unit = \"B\", peak, allocs)]",
-        "    32                                                                  fn temporaries() -> usize {",
-        "    33       1000 B       1000 B       1000 B           1           1       let kept = vec![1u8; 1000];",
-        "    34       1000 B          0 B       4000 B           1           1       let n = vec![2u8; 4000].len();",
-        "    35       1000 B          0 B          0 B           1           0       kept.len() + n",
-        "    36          0 B      -1000 B          0 B           1           0   }",
+        "    23          0 B          0 B                        1               #[profile(unit = \"B\", peak, allocs)]",
+        "    24                                                                  fn temporaries() -> usize {",
+        "    25       1000 B       1000 B       1000 B           1           1       let kept = vec![1u8; 1000];",
+        "    26       1000 B          0 B       4000 B           1           1       let n = vec![2u8; 4000].len();",
+        "    27       1000 B          0 B          0 B           1           0       kept.len() + n",
+        "    28          0 B      -1000 B          0 B           1           0   }",
         "",
         "",
         "",
@@ -71,11 +63,11 @@ fn kibibytes_with_precision_3() {
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "    61    0.000 KiB    0.000 KiB           1   #[profile(precision = 3, unit = \"KiB\")]",
-        "    62                                         fn kib() {",
-        "    63    1.500 KiB    1.500 KiB           1       let v: Vec<u8> = Vec::with_capacity(1536);",
-        "    64    0.000 KiB   -1.500 KiB           1       drop(v);",
-        "    65    0.000 KiB    0.000 KiB           1   }",
+        "    53    0.000 KiB    0.000 KiB           1   #[profile(precision = 3, unit = \"KiB\")]",
+        "    54                                         fn kib() {",
+        "    55    1.500 KiB    1.500 KiB           1       let v: Vec<u8> = Vec::with_capacity(1536);",
+        "    56    0.000 KiB   -1.500 KiB           1       drop(v);",
+        "    57    0.000 KiB    0.000 KiB           1   }",
         "",
         "",
         "",
@@ -98,11 +90,11 @@ fn gibibytes_with_precision_0() {
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "    87        0 GiB        0 GiB           1   #[profile(precision = 0, unit = \"GiB\")]",
-        "    88                                         fn gib() -> usize {",
-        "    89        1 GiB        1 GiB           1       let v: Vec<u8> = Vec::with_capacity(1 << 30);",
-        "    90        1 GiB        0 GiB           1       v.capacity()",
-        "    91        0 GiB       -1 GiB           1   }",
+        "    79        0 GiB        0 GiB           1   #[profile(precision = 0, unit = \"GiB\")]",
+        "    80                                         fn gib() -> usize {",
+        "    81        1 GiB        1 GiB           1       let v: Vec<u8> = Vec::with_capacity(1 << 30);",
+        "    82        1 GiB        0 GiB           1       v.capacity()",
+        "    83        0 GiB       -1 GiB           1   }",
         "",
         "",
         "",
@@ -123,7 +115,7 @@ fn a_one_line_function_counts_each_call_once() {
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "   115          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }",
+        "   107          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }",
         "",
         "",
         "",

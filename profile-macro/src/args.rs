@@ -362,6 +362,7 @@ impl Args {
                 stream: #stream,
                 peak: #peak,
                 allocs: #allocs,
+                relative: false,
                 threads: #threads,
             }
         }

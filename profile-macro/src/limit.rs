@@ -232,6 +232,7 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
             stream: #p::Stream::Held,
             peak: true,
             allocs: true,
+            relative: true,
             threads: #threads,
         }
     };

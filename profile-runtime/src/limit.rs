@@ -98,7 +98,7 @@ impl Drop for LimitGuard {
             }
             let _ = writeln!(
                 message,
-                "  (measured: peak {}, left allocated {}, {} allocations, {} reallocations{})",
+                "  (measured: peak {}, left allocated {}, allocations {}, reallocations {}{})",
                 size(usage.peak),
                 size(usage.net),
                 group(usage.allocations as i64),

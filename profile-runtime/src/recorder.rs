@@ -55,6 +55,9 @@ pub struct Options {
     pub stream: Stream,
     pub peak: bool,
     pub allocs: bool,
+    /// Mem usage relative to the heap at entry (the attribute's row shows 0): for `limit`
+    /// reports, whose limits are relative too.
+    pub relative: bool,
     pub threads: Threads,
 }
 
@@ -173,10 +176,15 @@ impl<const N: usize> Table<N> {
             .enumerate()
             .map(|(i, cell)| {
                 let ran = cell.occ.get() > 0;
+                let base = if meta.options.relative {
+                    self.entry.get()
+                } else {
+                    0
+                };
                 let mem = match (ran, i) {
                     (false, _) => 0,
-                    (true, 0) => self.entry.get(),
-                    (true, _) => cell.mem.get(),
+                    (true, 0) => self.entry.get() - base,
+                    (true, _) => cell.mem.get() - base,
                 };
                 let row = Row {
                     line: meta.first_line + i as u32,
