@@ -104,7 +104,7 @@ fn gibibytes_with_precision_0() {
 }
 
 #[rustfmt::skip]
-#[profile(unit = "B")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }
+#[profile(unit = "B")] fn one_line() -> usize { let v: Vec<u8> = Vec::with_capacity(10); v.capacity() }
 
 #[test]
 fn a_one_line_function_counts_each_call_once() {
@@ -115,7 +115,7 @@ fn a_one_line_function_counts_each_call_once() {
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "   107          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v = vec![0u8; 10]; v.len() }",
+        "   107          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v: Vec<u8> = Vec::with_capacity(10); v.capacity() }",
         "",
         "",
         "",
