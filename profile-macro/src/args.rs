@@ -363,6 +363,7 @@ impl Args {
                 peak: #peak,
                 allocs: #allocs,
                 relative: false,
+                format: #p::Format::Text,
                 threads: #threads,
             }
         }

@@ -233,6 +233,7 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
             peak: true,
             allocs: true,
             relative: true,
+                format: #p::Format::Text,
             threads: #threads,
         }
     };

@@ -8,10 +8,12 @@
 
 mod alloc;
 mod backend;
+mod json;
 mod limit;
 mod measure;
 mod recorder;
 mod report;
+mod timeline;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
@@ -24,6 +26,8 @@ pub use report::{capture, Measured, Report, Reports, Row, Unit};
 pub mod __private {
     pub use crate::alloc::untracked;
     pub use crate::limit::{LimitGuard, Limits};
-    pub use crate::recorder::{FnMeta, Guard, Options, Stream, Table, TableKey, TailMark, Threads};
+    pub use crate::recorder::{
+        FnMeta, Format, Guard, Options, Stream, Table, TableKey, TailMark, Threads,
+    };
     pub use crate::report::Unit;
 }

@@ -38,6 +38,16 @@ pub enum Stream {
     Held,
 }
 
+/// The format of a function's reports.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// memory_profiler's text layout.
+    Text,
+    /// JSON (see `crate::json`).
+    Json,
+}
+
 /// Which heap a function's report follows.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +68,9 @@ pub struct Options {
     /// Mem usage relative to the heap at entry (the attribute's row shows 0): for `limit`
     /// reports, whose limits are relative too.
     pub relative: bool,
+    /// How the reports are written (the environment variable `MEMORY_PROFILER_FORMAT` can
+    /// override it for a whole run).
+    pub format: Format,
     pub threads: Threads,
 }
 
@@ -306,6 +319,8 @@ pub struct Guard<K: TableKey<N>, const N: usize> {
     closed: Cell<bool>,
     outermost: bool,
     _process: Option<alloc::ProcessCounting>,
+    /// The call's entry on the `mprof run` timeline, when the program runs under it.
+    timeline: Option<crate::timeline::Call>,
 }
 
 impl<K: TableKey<N>, const N: usize> Guard<K, N> {
@@ -328,6 +343,7 @@ impl<K: TableKey<N>, const N: usize> Guard<K, N> {
             Source::Process => Some(alloc::ProcessCounting::start()),
             _ => None,
         };
+        let timeline = crate::timeline::enter(meta);
         let now = source.sample();
         let mem_before = K::with(|t| {
             t.entry.set(t.entry.get().max(now.live));
@@ -347,6 +363,7 @@ impl<K: TableKey<N>, const N: usize> Guard<K, N> {
             closed: Cell::new(false),
             outermost,
             _process: process,
+            timeline,
         }
     }
 
@@ -476,6 +493,9 @@ impl<K: TableKey<N>, const N: usize> Drop for Guard<K, N> {
         });
         self.source
             .restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
+        if let Some(call) = self.timeline.take() {
+            crate::timeline::exit(call, self.meta);
+        }
         if self.outermost {
             let meta = self.meta;
             alloc::untracked(|| {
