@@ -159,13 +159,13 @@ pub fn instrument(
                 static TABLE: #p::Table<#rows> = const { #p::Table::new() };
             }
             struct Key;
-            impl #p::TableKey<#rows> for Key {
+            impl #p::TableKey<#p::Table<#rows>> for Key {
                 #[inline(always)]
-                fn with<R>(f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
+                fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
                     TABLE.with(f)
                 }
             }
-            #p::Guard::<Key, #rows>::enter(&META)
+            #p::Guard::<Key, #rows>::enter(&META, Key)
         };
     };
     let mut stmts: Vec<syn::Stmt> = before.into_iter().collect();

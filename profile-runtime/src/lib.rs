@@ -12,6 +12,7 @@ mod json;
 mod limit;
 mod measure;
 mod recorder;
+mod relaxed;
 mod report;
 mod timeline;
 
@@ -27,7 +28,8 @@ pub mod __private {
     pub use crate::alloc::untracked;
     pub use crate::limit::{LimitGuard, Limits};
     pub use crate::recorder::{
-        FnMeta, Format, Guard, Options, Stream, Table, TableKey, TailMark, Threads,
+        AsyncGuard, AsyncTailMark, FnMeta, Format, Guard, Options, Owned, Polled, SharedTable,
+        Stream, Table, TableKey, TailMark, Threads,
     };
     pub use crate::report::Unit;
 }

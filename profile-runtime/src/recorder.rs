@@ -21,10 +21,12 @@
 //! }                                  // locals drop, then `guard` charges `}` and reports
 //! ```
 
-use std::cell::Cell;
-use std::marker::PhantomData;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use crate::alloc::{self, Sample};
+use crate::relaxed::{Flag, LocalFlag, LocalI64, LocalU64, I64, U64};
 use crate::report::{self, Measured, Report, Row, Unit};
 
 /// Where the reports of a function go.
@@ -88,135 +90,465 @@ pub struct FnMeta {
     pub options: Options,
 }
 
-/// The figures of one line, summed over the calls of one report.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct LineCell {
-    mem: Cell<i64>,
-    inc: Cell<i64>,
-    peak: Cell<i64>,
-    allocs: Cell<u64>,
-    occ: Cell<u64>,
-}
-
-impl LineCell {
-    const fn new() -> Self {
-        LineCell {
-            mem: Cell::new(i64::MIN),
-            inc: Cell::new(0),
-            peak: Cell::new(0),
-            allocs: Cell::new(0),
-            occ: Cell::new(0),
+/// The recorder's types, written once and made twice: with plain `Cell`s for functions (one
+/// thread-local table per function), and with relaxed atomics for `async fn` calls (a table
+/// owned by the call, whose future may move between threads, so it must be `Sync`).
+macro_rules! recorder {
+    ($LineCell:ident, $Table:ident, $Guard:ident, $TailMark:ident, $I64:ty, $U64:ty, $Flag:ty) => {
+        /// The figures of one line, summed over the calls of one report.
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct $LineCell {
+            mem: $I64,
+            inc: $I64,
+            peak: $I64,
+            allocs: $U64,
+            occ: $U64,
         }
-    }
 
-    fn clear(&self) {
-        self.mem.set(i64::MIN);
-        self.inc.set(0);
-        self.peak.set(0);
-        self.allocs.set(0);
-        self.occ.set(0);
-    }
+        impl $LineCell {
+            const fn new() -> Self {
+                $LineCell {
+                    mem: <$I64>::new(i64::MIN),
+                    inc: <$I64>::new(0),
+                    peak: <$I64>::new(0),
+                    allocs: <$U64>::new(0),
+                    occ: <$U64>::new(0),
+                }
+            }
 
-    /// An occurrence of this line starts with the heap at `live`: counted, and `live` taken
-    /// as its Mem usage until it ends otherwise (if nothing is allocated or freed before the
-    /// next probe, the heap after the line is the heap before it). Returns the Mem usage from
-    /// before this occurrence, which `charge` needs if the line does change the heap.
-    #[inline(always)]
-    fn start(&self, live: i64, count: bool) -> i64 {
-        let before = self.mem.get();
-        if live > before {
-            self.mem.set(live);
+            fn clear(&self) {
+                self.mem.set(i64::MIN);
+                self.inc.set(0);
+                self.peak.set(0);
+                self.allocs.set(0);
+                self.occ.set(0);
+            }
+
+            /// An occurrence of this line starts with the heap at `live`: counted, and `live` taken
+            /// as its Mem usage until it ends otherwise (if nothing is allocated or freed before the
+            /// next probe, the heap after the line is the heap before it). Returns the Mem usage from
+            /// before this occurrence, which `charge` needs if the line does change the heap.
+            #[inline(always)]
+            fn start(&self, live: i64, count: bool) -> i64 {
+                let before = self.mem.get();
+                if live > before {
+                    self.mem.set(live);
+                }
+                if count {
+                    self.occ.set(self.occ.get() + 1);
+                }
+                before
+            }
+
+            /// Charges this line the interval from its start to `now`; `mem_before` is what `start`
+            /// returned.
+            #[inline(always)]
+            fn charge(&self, start_live: i64, start_allocs: u64, mem_before: i64, now: &Sample) {
+                self.inc.set(
+                    self.inc
+                        .get()
+                        .wrapping_add(now.live.wrapping_sub(start_live)),
+                );
+                self.mem.set(mem_before.max(now.live));
+                let peak = now.peak.wrapping_sub(start_live);
+                if peak > self.peak.get() {
+                    self.peak.set(peak);
+                }
+                self.allocs.set(
+                    self.allocs
+                        .get()
+                        .wrapping_add(now.allocations.wrapping_sub(start_allocs)),
+                );
+            }
         }
-        if count {
-            self.occ.set(self.occ.get() + 1);
+
+        /// A profiled function's table: one cell per source line (from the attribute's to the closing
+        /// brace's), and the state of its calls in progress. A function's table is thread-local, or,
+        /// for an `async fn`, owned by the call (its future may move between threads).
+        ///
+        /// Its cells are relaxed atomics, written by one thread at a time: plain loads and stores on
+        /// the usual targets, and `Sync`, so that a future holding a call's guard stays `Send`.
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct $Table<const N: usize> {
+            depth: $U64,
+            /// The heap at entry, the largest over the calls: the attribute row's figure, also when
+            /// the whole function is on that row.
+            entry: $I64,
+            panicked: $Flag,
+            cancelled: $Flag,
+            measured: $U64,
+            lines: [$LineCell; N],
         }
-        before
-    }
 
-    /// Charges this line the interval from its start to `now`; `mem_before` is what `start`
-    /// returned.
-    #[inline(always)]
-    fn charge(&self, start_live: i64, start_allocs: u64, mem_before: i64, now: &Sample) {
-        self.inc.set(
-            self.inc
-                .get()
-                .wrapping_add(now.live.wrapping_sub(start_live)),
-        );
-        self.mem.set(mem_before.max(now.live));
-        let peak = now.peak.wrapping_sub(start_live);
-        if peak > self.peak.get() {
-            self.peak.set(peak);
-        }
-        self.allocs.set(
-            self.allocs
-                .get()
-                .wrapping_add(now.allocations.wrapping_sub(start_allocs)),
-        );
-    }
-}
+        impl<const N: usize> $Table<N> {
+            #[allow(clippy::new_without_default)]
+            pub const fn new() -> Self {
+                $Table {
+                    depth: <$U64>::new(0),
+                    entry: <$I64>::new(i64::MIN),
+                    panicked: <$Flag>::new(false),
+                    cancelled: <$Flag>::new(false),
+                    measured: <$U64>::new(0),
+                    lines: [const { $LineCell::new() }; N],
+                }
+            }
 
-/// A profiled function's per-thread table: one cell per source line, and the state of the
-/// calls in progress on this thread.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Table<const N: usize> {
-    depth: Cell<u32>,
-    /// The heap at entry, the largest over the calls: the attribute row's figure, also when
-    /// the whole function is on that row.
-    entry: Cell<i64>,
-    panicked: Cell<bool>,
-    measured: Cell<Measured>,
-    lines: [LineCell; N],
-}
-
-impl<const N: usize> Table<N> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Table {
-            depth: Cell::new(0),
-            entry: Cell::new(i64::MIN),
-            panicked: Cell::new(false),
-            measured: Cell::new(Measured::ThreadHeap),
-            lines: [const { LineCell::new() }; N],
-        }
-    }
-
-    fn take_report(&self, meta: &'static FnMeta) -> Report {
-        let rows = self
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                let ran = cell.occ.get() > 0;
+            fn take_report(&self, meta: &'static FnMeta) -> Report {
                 let base = if meta.options.relative {
                     self.entry.get()
                 } else {
                     0
                 };
-                let mem = match (ran, i) {
-                    (false, _) => 0,
-                    (true, 0) => self.entry.get() - base,
-                    (true, _) => cell.mem.get() - base,
+                let rows = self
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cell)| {
+                        let ran = cell.occ.get() > 0;
+                        let mem = match (ran, i) {
+                            (false, _) => 0,
+                            (true, 0) => self.entry.get() - base,
+                            (true, _) => cell.mem.get() - base,
+                        };
+                        let row = Row {
+                            line: meta.first_line + i as u32,
+                            text: meta.lines.get(i).copied().unwrap_or(""),
+                            mem_usage: mem,
+                            // The attribute's row shows the heap at entry in both columns, as
+                            // memory_profiler's decorator row does.
+                            increment: if i == 0 { mem } else { cell.inc.get() },
+                            peak: if i == 0 { 0 } else { cell.peak.get() },
+                            allocations: if i == 0 { 0 } else { cell.allocs.get() },
+                            occurrences: cell.occ.get(),
+                        };
+                        cell.clear();
+                        row
+                    })
+                    .collect();
+                self.entry.set(i64::MIN);
+                let panicked = self.panicked.replace(false);
+                let cancelled = self.cancelled.replace(false);
+                Report::new(
+                    meta,
+                    rows,
+                    measured_of(self.measured.get()),
+                    panicked,
+                    cancelled,
+                )
+            }
+        }
+
+        /// One call of a profiled function in progress. Created first in the body, so dropped last:
+        /// its `Drop` sees the heap after every local of the function is gone.
+        #[doc(hidden)]
+        pub struct $Guard<K: TableKey<$Table<N>>, const N: usize> {
+            key: K,
+            meta: &'static FnMeta,
+            source: Source,
+            cur: $U64,
+            start_live: $I64,
+            start_allocs: $U64,
+            /// `Sample::bytes` when the running line started.
+            start_allocated: $U64,
+            start_freed: $U64,
+            /// The running line's Mem usage from before its current occurrence.
+            mem_before: $I64,
+            /// The highest heap seen by this call's probes.
+            max_peak: $I64,
+            /// The peak of the enclosing measurement when this call began (or last resumed).
+            saved_peak: $I64,
+            closed: $Flag,
+            /// An `async fn` call between a poll that returned `Pending` and the next poll: what
+            /// happens on the thread meanwhile is other tasks' work.
+            suspended: $Flag,
+            outermost: bool,
+            _process: Option<alloc::ProcessCounting>,
+            /// The call's entry on the `mprof run` timeline, when the program runs under it.
+            timeline: Option<crate::timeline::Call>,
+        }
+
+        impl<K: TableKey<$Table<N>>, const N: usize> $Guard<K, N> {
+            /// Starts a call: records the heap at entry on the attribute's row.
+            #[inline]
+            pub fn enter(meta: &'static FnMeta, key: K) -> Self {
+                let (outermost, source) = key.with(|t| {
+                    let depth = t.depth.get();
+                    t.depth.set(depth + 1);
+                    if depth == 0 {
+                        let source = Source::choose(meta.options.threads);
+                        t.measured.set(code_of(source.measured()));
+                        (true, source)
+                    } else {
+                        // Inner (recursive) calls follow the outermost call's heap.
+                        (false, measured_source(measured_of(t.measured.get())))
+                    }
+                });
+                let process = match source {
+                    Source::Process => Some(alloc::ProcessCounting::start()),
+                    _ => None,
                 };
-                let row = Row {
-                    line: meta.first_line + i as u32,
-                    text: meta.lines.get(i).copied().unwrap_or(""),
-                    mem_usage: mem,
-                    // The attribute's row shows the heap at entry in both columns, as
-                    // memory_profiler's decorator row does.
-                    increment: if i == 0 { mem } else { cell.inc.get() },
-                    peak: if i == 0 { 0 } else { cell.peak.get() },
-                    allocations: if i == 0 { 0 } else { cell.allocs.get() },
-                    occurrences: cell.occ.get(),
-                };
-                cell.clear();
-                row
-            })
-            .collect();
-        self.entry.set(i64::MIN);
-        let panicked = self.panicked.replace(false);
-        Report::new(meta, rows, self.measured.get(), panicked)
+                let timeline = crate::timeline::enter(meta);
+                let now = source.sample();
+                let mem_before = key.with(|t| {
+                    t.entry.set(t.entry.get().max(now.live));
+                    t.lines.first().map_or(0, |row| row.start(now.live, true))
+                });
+                $Guard {
+                    key,
+                    meta,
+                    source,
+                    cur: <$U64>::new(0),
+                    start_live: <$I64>::new(now.live),
+                    start_allocs: <$U64>::new(now.allocations),
+                    start_allocated: <$U64>::new(now.bytes.0),
+                    start_freed: <$U64>::new(now.bytes.1),
+                    mem_before: <$I64>::new(mem_before),
+                    max_peak: <$I64>::new(now.peak),
+                    saved_peak: <$I64>::new(now.peak),
+                    closed: <$Flag>::new(false),
+                    suspended: <$Flag>::new(false),
+                    outermost,
+                    _process: process,
+                    timeline,
+                }
+            }
+
+            /// Closes the running line's interval and opens row `idx`'s.
+            #[inline(always)]
+            fn step(&self, idx: usize, count: bool) {
+                // Fast path: on the thread's heap, when the allocator did nothing since the last
+                // probe, the running line ended where it started, which `start` already recorded as
+                // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
+                // here reads what the previous probe wrote, so consecutive probes do not wait on each
+                // other.
+                if let Source::Thread = self.source {
+                    if alloc::thread_bytes() == (self.start_allocated.get(), self.start_freed.get())
+                    {
+                        let live = self.start_live.get();
+                        let before = self
+                            .key
+                            .with(|t| t.lines.get(idx).map_or(0, |cell| cell.start(live, count)));
+                        self.mem_before.set(before);
+                        self.cur.set(idx as u64);
+                        return;
+                    }
+                }
+                self.step_sampled(idx, count);
+            }
+
+            /// Charges the running line what happened since it started (or since the call resumed).
+            #[inline(always)]
+            fn charge_running(&self, t: &$Table<N>, now: &Sample) {
+                if let Some(cell) = t.lines.get(self.cur.get() as usize) {
+                    cell.charge(
+                        self.start_live.get(),
+                        self.start_allocs.get(),
+                        self.mem_before.get(),
+                        now,
+                    );
+                }
+            }
+
+            /// Intervals start at `now`.
+            #[inline(always)]
+            fn restart(&self, now: &Sample) {
+                self.start_live.set(now.live);
+                self.start_allocs.set(now.allocations);
+                self.start_allocated.set(now.bytes.0);
+                self.start_freed.set(now.bytes.1);
+            }
+
+            /// The general path: sample the heap, charge the running line, start the next.
+            #[inline(never)]
+            fn step_sampled(&self, idx: usize, count: bool) {
+                let now = self.source.sample();
+                let before = self.key.with(|t| {
+                    self.charge_running(t, &now);
+                    t.lines
+                        .get(idx)
+                        .map_or(0, |cell| cell.start(now.live, count))
+                });
+                self.mem_before.set(before);
+                self.cur.set(idx as u64);
+                self.restart(&now);
+                if now.peak > self.max_peak.get() {
+                    self.max_peak.set(now.peak);
+                }
+            }
+
+            /// A statement starts on row `idx`: one more occurrence of that line.
+            #[inline(always)]
+            pub fn line(&self, idx: usize) {
+                self.step(idx, true);
+            }
+
+            /// Row `idx` runs again without starting anew: the expression of a `for` or `while` header,
+            /// before its first `next()` or condition (which count the occurrences).
+            #[inline(always)]
+            pub fn resume(&self, idx: usize) {
+                self.step(idx, false);
+            }
+
+            /// The function is returning: from here on, what happens (locals being dropped) is charged
+            /// to the closing brace. Only the first call has an effect.
+            #[inline(always)]
+            pub fn close(&self) {
+                if !self.closed.replace(true) {
+                    // When the last statement shares the brace's line, that line already started.
+                    let count = self.cur.get() != (N - 1) as u64;
+                    self.step(N - 1, count);
+                }
+            }
+
+            /// `return value` becomes `return guard.ret(value)`: the value is computed, then the
+            /// function is closing.
+            #[inline(always)]
+            pub fn ret<T>(&self, value: T) -> T {
+                self.close();
+                value
+            }
+
+            /// Declared right before the body's tail expression, so that it is the first local dropped
+            /// after the tail value is computed.
+            #[inline(always)]
+            pub fn tail_mark(&self) -> $TailMark<'_, K, N> {
+                $TailMark { guard: self }
+            }
+        }
+
+        impl<K: TableKey<$Table<N>>, const N: usize> Drop for $Guard<K, N> {
+            fn drop(&mut self) {
+                let panicking = std::thread::panicking();
+                // A suspended call is being dropped before it completed (a cancelled future): what
+                // the thread did since it was suspended is not its work.
+                let cancelled = self.suspended.get();
+                let now = self.source.sample();
+                self.key.with(|t| {
+                    if !cancelled {
+                        self.charge_running(t, &now);
+                    }
+                    if !self.closed.get() && !panicking && !cancelled {
+                        // Left by `?`: the closing brace still ends the call.
+                        if let Some(cell) = t.lines.get(N - 1) {
+                            cell.occ.set(cell.occ.get() + 1);
+                        }
+                    }
+                    if panicking {
+                        t.panicked.set(true);
+                    }
+                    if cancelled {
+                        t.cancelled.set(true);
+                    }
+                    t.depth.set(t.depth.get().saturating_sub(1));
+                });
+                if !cancelled {
+                    self.source
+                        .restore_peak(self.saved_peak.get().max(self.max_peak.get()).max(now.peak));
+                }
+                if let Some(call) = self.timeline.take() {
+                    crate::timeline::exit(call, self.meta);
+                }
+                if self.outermost {
+                    let meta = self.meta;
+                    let key = &self.key;
+                    alloc::untracked(|| {
+                        let report = key.with(|t| t.take_report(meta));
+                        report::emit(report, &meta.options);
+                    });
+                }
+            }
+        }
+
+        /// See [`Guard::tail_mark`].
+        #[doc(hidden)]
+        pub struct $TailMark<'a, K: TableKey<$Table<N>>, const N: usize> {
+            guard: &'a $Guard<K, N>,
+        }
+
+        impl<K: TableKey<$Table<N>>, const N: usize> Drop for $TailMark<'_, K, N> {
+            #[inline(always)]
+            fn drop(&mut self) {
+                self.guard.close();
+            }
+        }
+    };
+}
+
+recorder!(LineCell, Table, Guard, TailMark, LocalI64, LocalU64, LocalFlag);
+recorder!(
+    SharedLineCell,
+    SharedTable,
+    AsyncGuard,
+    AsyncTailMark,
+    I64,
+    U64,
+    Flag
+);
+
+/// Reaches a profiled function's table. For a function, the macro implements it on a
+/// zero-sized type of its own whose `with` reaches a thread-local [`Table`] by a direct
+/// thread-local access (a `&LocalKey` would be an indirect call per probe); an `async fn`
+/// call owns its [`SharedTable`] ([`Owned`]).
+#[doc(hidden)]
+pub trait TableKey<T> {
+    /// Runs `f` with the table.
+    fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R;
+}
+
+/// The table of one `async fn` call, inside its future.
+#[doc(hidden)]
+pub struct Owned<T>(T);
+
+impl<T> TableKey<T> for Owned<T> {
+    #[inline(always)]
+    fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0)
+    }
+}
+
+impl<K: TableKey<SharedTable<N>>, const N: usize> AsyncGuard<K, N> {
+    /// In an `async fn`, `fut.await` becomes `guard.polled(fut).await`: the call is charged
+    /// with what the awaited future's polls allocate, and not with what runs on the thread
+    /// while it waits.
+    #[inline(always)]
+    pub fn polled<F: IntoFuture>(&self, future: F) -> Polled<'_, K, N, F::IntoFuture> {
+        Polled {
+            guard: self,
+            future: future.into_future(),
+        }
+    }
+
+    /// A poll returns `Pending`: charge the running line up to now, and hand the thread's peak
+    /// back to whatever measures it while this call waits.
+    fn suspend(&self) {
+        let now = self.source.sample();
+        self.key.with(|t| self.charge_running(t, &now));
+        if now.peak > self.max_peak.get() {
+            self.max_peak.set(now.peak);
+        }
+        self.source
+            .restore_peak(self.saved_peak.get().max(now.peak));
+        self.suspended.set(true);
+    }
+
+    /// The next poll begins, maybe on another thread: intervals restart here.
+    fn wake(&self) {
+        if self.suspended.replace(false) {
+            let now = self.source.sample();
+            self.saved_peak.set(now.peak);
+            self.max_peak.set(now.live);
+            self.restart(&now);
+        }
+    }
+}
+
+impl<const N: usize> AsyncGuard<Owned<SharedTable<N>>, N> {
+    /// Starts a call of a profiled `async fn`, with its own table.
+    #[inline]
+    pub fn enter_async(meta: &'static FnMeta) -> Self {
+        Self::enter(meta, Owned(SharedTable::new()))
     }
 }
 
@@ -289,170 +621,22 @@ impl Source {
     }
 }
 
-/// Reaches a profiled function's thread-local [`Table`]. The macro implements it on a type of
-/// its own for each function, so that every probe reaches the table by a direct thread-local
-/// access (a `&LocalKey` would be an indirect call per probe).
-#[doc(hidden)]
-pub trait TableKey<const N: usize>: 'static {
-    /// Runs `f` with this thread's table.
-    fn with<R>(f: impl FnOnce(&Table<N>) -> R) -> R;
+const MEASURED: [Measured; 4] = [
+    Measured::ThreadHeap,
+    Measured::ProcessHeap,
+    Measured::StatsAlloc,
+    Measured::ResidentSetSize,
+];
+
+fn measured_of(code: u64) -> Measured {
+    MEASURED
+        .get(code as usize)
+        .copied()
+        .unwrap_or(Measured::ThreadHeap)
 }
 
-/// One call of a profiled function in progress. Created first in the body, so dropped last:
-/// its `Drop` sees the heap after every local of the function is gone.
-#[doc(hidden)]
-pub struct Guard<K: TableKey<N>, const N: usize> {
-    key: PhantomData<K>,
-    meta: &'static FnMeta,
-    source: Source,
-    cur: Cell<usize>,
-    start_live: Cell<i64>,
-    start_allocs: Cell<u64>,
-    /// `Sample::bytes` when the running line started.
-    start_bytes: Cell<(u64, u64)>,
-    /// The running line's Mem usage from before its current occurrence.
-    mem_before: Cell<i64>,
-    /// The highest heap seen by this call's probes.
-    max_peak: Cell<i64>,
-    /// The peak of the enclosing measurement when this call began.
-    saved_peak: i64,
-    closed: Cell<bool>,
-    outermost: bool,
-    _process: Option<alloc::ProcessCounting>,
-    /// The call's entry on the `mprof run` timeline, when the program runs under it.
-    timeline: Option<crate::timeline::Call>,
-}
-
-impl<K: TableKey<N>, const N: usize> Guard<K, N> {
-    /// Starts a call: records the heap at entry on the attribute's row.
-    #[inline]
-    pub fn enter(meta: &'static FnMeta) -> Self {
-        let (outermost, source) = K::with(|t| {
-            let depth = t.depth.get();
-            t.depth.set(depth + 1);
-            if depth == 0 {
-                let source = Source::choose(meta.options.threads);
-                t.measured.set(source.measured());
-                (true, source)
-            } else {
-                // Inner (recursive) calls follow the outermost call's heap.
-                (false, measured_source(t.measured.get()))
-            }
-        });
-        let process = match source {
-            Source::Process => Some(alloc::ProcessCounting::start()),
-            _ => None,
-        };
-        let timeline = crate::timeline::enter(meta);
-        let now = source.sample();
-        let mem_before = K::with(|t| {
-            t.entry.set(t.entry.get().max(now.live));
-            t.lines.first().map_or(0, |row| row.start(now.live, true))
-        });
-        Guard {
-            key: PhantomData,
-            meta,
-            source,
-            cur: Cell::new(0),
-            start_live: Cell::new(now.live),
-            start_allocs: Cell::new(now.allocations),
-            start_bytes: Cell::new(now.bytes),
-            mem_before: Cell::new(mem_before),
-            max_peak: Cell::new(now.peak),
-            saved_peak: now.peak,
-            closed: Cell::new(false),
-            outermost,
-            _process: process,
-            timeline,
-        }
-    }
-
-    /// Closes the running line's interval and opens row `idx`'s.
-    #[inline(always)]
-    fn step(&self, idx: usize, count: bool) {
-        // Fast path: on the thread's heap, when the allocator did nothing since the last
-        // probe, the running line ended where it started, which `start` already recorded as
-        // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
-        // here reads what the previous probe wrote, so consecutive probes do not wait on each
-        // other.
-        if let Source::Thread = self.source {
-            if alloc::thread_bytes() == self.start_bytes.get() {
-                let live = self.start_live.get();
-                let before =
-                    K::with(|t| t.lines.get(idx).map_or(0, |cell| cell.start(live, count)));
-                self.mem_before.set(before);
-                self.cur.set(idx);
-                return;
-            }
-        }
-        self.step_sampled(idx, count);
-    }
-
-    /// The general path: sample the heap, charge the running line, start the next.
-    #[inline(never)]
-    fn step_sampled(&self, idx: usize, count: bool) {
-        let now = self.source.sample();
-        let before = K::with(|t| {
-            if let Some(cell) = t.lines.get(self.cur.get()) {
-                cell.charge(
-                    self.start_live.get(),
-                    self.start_allocs.get(),
-                    self.mem_before.get(),
-                    &now,
-                );
-            }
-            t.lines
-                .get(idx)
-                .map_or(0, |cell| cell.start(now.live, count))
-        });
-        self.mem_before.set(before);
-        self.cur.set(idx);
-        self.start_live.set(now.live);
-        self.start_allocs.set(now.allocations);
-        self.start_bytes.set(now.bytes);
-        if now.peak > self.max_peak.get() {
-            self.max_peak.set(now.peak);
-        }
-    }
-
-    /// A statement starts on row `idx`: one more occurrence of that line.
-    #[inline(always)]
-    pub fn line(&self, idx: usize) {
-        self.step(idx, true);
-    }
-
-    /// Row `idx` runs again without starting anew: the expression of a `for` or `while` header,
-    /// before its first `next()` or condition (which count the occurrences).
-    #[inline(always)]
-    pub fn resume(&self, idx: usize) {
-        self.step(idx, false);
-    }
-
-    /// The function is returning: from here on, what happens (locals being dropped) is charged
-    /// to the closing brace. Only the first call has an effect.
-    #[inline(always)]
-    pub fn close(&self) {
-        if !self.closed.replace(true) {
-            // When the last statement shares the brace's line, that line already started.
-            let count = self.cur.get() != N - 1;
-            self.step(N - 1, count);
-        }
-    }
-
-    /// `return value` becomes `return guard.ret(value)`: the value is computed, then the
-    /// function is closing.
-    #[inline(always)]
-    pub fn ret<T>(&self, value: T) -> T {
-        self.close();
-        value
-    }
-
-    /// Declared right before the body's tail expression, so that it is the first local dropped
-    /// after the tail value is computed.
-    #[inline(always)]
-    pub fn tail_mark(&self) -> TailMark<'_, K, N> {
-        TailMark { guard: self }
-    }
+fn code_of(measured: Measured) -> u64 {
+    MEASURED.iter().position(|m| *m == measured).unwrap_or(0) as u64
 }
 
 fn measured_source(measured: Measured) -> Source {
@@ -467,54 +651,29 @@ fn measured_source(measured: Measured) -> Source {
     }
 }
 
-impl<K: TableKey<N>, const N: usize> Drop for Guard<K, N> {
-    fn drop(&mut self) {
-        let now = self.source.sample();
-        let panicking = std::thread::panicking();
-        K::with(|t| {
-            if let Some(cell) = t.lines.get(self.cur.get()) {
-                cell.charge(
-                    self.start_live.get(),
-                    self.start_allocs.get(),
-                    self.mem_before.get(),
-                    &now,
-                );
-            }
-            if !self.closed.get() && !panicking {
-                // Left by `?`: the closing brace still ends the call.
-                if let Some(cell) = t.lines.get(N - 1) {
-                    cell.occ.set(cell.occ.get() + 1);
-                }
-            }
-            if panicking {
-                t.panicked.set(true);
-            }
-            t.depth.set(t.depth.get().saturating_sub(1));
-        });
-        self.source
-            .restore_peak(self.saved_peak.max(self.max_peak.get()).max(now.peak));
-        if let Some(call) = self.timeline.take() {
-            crate::timeline::exit(call, self.meta);
-        }
-        if self.outermost {
-            let meta = self.meta;
-            alloc::untracked(|| {
-                let report = K::with(|t| t.take_report(meta));
-                report::emit(report, &meta.options);
-            });
-        }
-    }
-}
-
-/// See [`Guard::tail_mark`].
+/// A future awaited in a profiled `async fn` (see [`AsyncGuard::polled`]).
 #[doc(hidden)]
-pub struct TailMark<'a, K: TableKey<N>, const N: usize> {
-    guard: &'a Guard<K, N>,
+pub struct Polled<'a, K: TableKey<SharedTable<N>>, const N: usize, F> {
+    guard: &'a AsyncGuard<K, N>,
+    future: F,
 }
 
-impl<K: TableKey<N>, const N: usize> Drop for TailMark<'_, K, N> {
-    #[inline(always)]
-    fn drop(&mut self) {
-        self.guard.close();
+impl<K: TableKey<SharedTable<N>>, const N: usize, F: Future> Future for Polled<'_, K, N, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `future` is structurally pinned: it is never moved out of `self` (no method
+        // takes it by value, and `Polled` has no `Drop` that could), and `Polled` is `Unpin`
+        // only when `F` is.
+        let (guard, future) = unsafe {
+            let this = self.get_unchecked_mut();
+            (this.guard, Pin::new_unchecked(&mut this.future))
+        };
+        guard.wake();
+        let poll = future.poll(cx);
+        if poll.is_pending() {
+            guard.suspend();
+        }
+        poll
     }
 }

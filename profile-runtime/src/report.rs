@@ -99,6 +99,7 @@ pub struct Report {
     rows: Vec<Row>,
     measured: Measured,
     panicked: bool,
+    cancelled: bool,
     precision: usize,
     unit: Unit,
     show_peak: bool,
@@ -111,6 +112,7 @@ impl Report {
         rows: Vec<Row>,
         measured: Measured,
         panicked: bool,
+        cancelled: bool,
     ) -> Report {
         Report {
             function: meta.name,
@@ -119,6 +121,7 @@ impl Report {
             rows,
             measured,
             panicked,
+            cancelled,
             precision: meta.options.precision,
             unit: meta.options.unit,
             show_peak: meta.options.peak,
@@ -167,6 +170,11 @@ impl Report {
         self.panicked
     }
 
+    /// Whether a call of this report was an `async fn` future dropped before it completed.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
+    }
+
     /// What the figures measure.
     pub fn measured(&self) -> Measured {
         self.measured
@@ -195,6 +203,7 @@ impl Report {
             mine.occurrences += theirs.occurrences;
         }
         self.panicked |= other.panicked;
+        self.cancelled |= other.cancelled;
     }
 
     fn rows_first_line(&self) -> u32 {
@@ -304,6 +313,13 @@ impl fmt::Display for Report {
         }
         if self.panicked {
             writeln!(f, "memory_profiler: a call of `{}` ended in a panic; its figures run up to the unwinding.", self.function)?;
+        }
+        if self.cancelled {
+            writeln!(
+                f,
+                "memory_profiler: a call of `{}` was dropped before it completed (a cancelled future); its figures run up to its last poll.",
+                self.function
+            )?;
         }
         match self.measured {
             Measured::ThreadHeap | Measured::ProcessHeap => {}
