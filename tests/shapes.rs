@@ -354,6 +354,37 @@ macro_rules! shapes {
         }
 
         #[$p]
+        pub fn arm_coercions(k: u32) -> (i32, String) {
+            fn add(a: i32, b: i32) -> i32 {
+                a + b
+            }
+            fn sub(a: i32, b: i32) -> i32 {
+                a - b
+            }
+            let op = match k {
+                0 => add,
+                _ => sub,
+            };
+            let shown: &dyn std::fmt::Debug = match k {
+                0 => &1u8,
+                1 => &"one",
+                _ => &[2u16, 3],
+            };
+            (op(5, 3), format!("{shown:?}"))
+        }
+
+        #[$p]
+        pub fn return_borrows_local(early: bool) -> usize {
+            let m = Mutex::new(vec![1u8, 2, 3]);
+            let cell = RefCell::new(String::from("abc"));
+            if early {
+                return m.lock().unwrap().len() + cell.borrow().len();
+            }
+            let n = m.lock().unwrap().len();
+            n
+        }
+
+        #[$p]
         #[allow(clippy::needless_return)] // the shape under test
         pub fn tail_return(x: u32) -> u32 {
             let _local = D("tail_return local");
@@ -1178,14 +1209,27 @@ macro_rules! shapes {
     };
 }
 
+/// A function whose statements come from the macro's caller: their lines are not the
+/// function's own.
+macro_rules! body_from_caller {
+    ($p:meta, $n:ident, $($body:tt)*) => {
+        #[$p]
+        pub fn from_caller($n: u32) -> u32 {
+            $($body)*
+        }
+    };
+}
+
 #[allow(dead_code)]
 mod plain {
     shapes!($ rustfmt::skip);
+    body_from_caller!(rustfmt::skip, n, let v = vec![n; 3]; let s: u32 = v.iter().sum(); s + 1);
 }
 
 #[allow(dead_code)]
 mod profiled {
     shapes!($ memory_profiler::profile);
+    body_from_caller!(memory_profiler::profile, n, let v = vec![n; 3]; let s: u32 = v.iter().sum(); s + 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2119,6 +2163,25 @@ fn figures_of_a_question_mark_exit() {
         assert_eq!(occ(r, "Ok(n + big.capacity())"), u64::from(ok));
         assert_eq!(closing(r).occurrences, 1);
     }
+}
+
+#[test]
+fn coercions_across_arms_returns_borrowing_locals_and_bodies_from_macros() {
+    for k in [0, 1, 2] {
+        same(|| plain::arm_coercions(k), || profiled::arm_coercions(k));
+    }
+    for early in [true, false] {
+        same(
+            || plain::return_borrows_local(early),
+            || profiled::return_borrows_local(early),
+        );
+    }
+    let (v, reports, usage) = same(|| plain::from_caller(2), || profiled::from_caller(2));
+    assert_eq!(v, 7);
+    let r = report(&reports, "from_caller");
+    // The statements' own lines are elsewhere: their figures go to the closing brace's row.
+    balanced(r, &usage);
+    assert_eq!(closing(r).allocations, 1);
 }
 
 #[test]

@@ -7,14 +7,17 @@
 //! ```text
 //! let v = f();                 g.line(N); let v = f();
 //! for x in it { body }         g.resume(N);
-//!                              match IntoIterator::into_iter(it) {
+//!                              { match IntoIterator::into_iter(it) {
 //!                                  mut iter => loop {
 //!                                      g.line(N);      // once per next(): iterations + 1
 //!                                      match Iterator::next(&mut iter) {
 //!                                          Some(x) => { body }, None => break,
 //!                                      }
 //!                                  },
-//!                              }                        (rustc's own desugaring of `for`)
+//!                              }; }                     (rustc's own desugaring of `for`: the
+//!                                                       head's temporaries drop at its end)
+//! #[cfg(p)] a(); b();          #[cfg(p)] g.line(N); a();
+//!                              #[cfg(not(p))] g.line(N); b();   (one occurrence either way)
 //! 'l: while c { body }         'l: loop { g.line(N); if c { body } else { break } }
 //! return e                     return g.ret(e)          (locals then drop on `}`)
 //! ```
