@@ -76,7 +76,8 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
     /// so they are not counted. `System` makes none, and skips this (the test folds away).
     #[inline(always)]
     fn inner_call<R>(f: impl FnOnce() -> R) -> R {
-        if std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>() {
+        if cfg!(feature = "off") || std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>()
+        {
             return f();
         }
         let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() + 1));
@@ -219,6 +220,9 @@ fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
 
 #[inline(always)]
 fn on_alloc(size: usize) {
+    if cfg!(feature = "off") {
+        return;
+    }
     let counted = counting(|c| {
         c.allocations.set(c.allocations.get() + 1);
         c.bytes_allocated
@@ -235,6 +239,9 @@ fn on_alloc(size: usize) {
 
 #[inline(always)]
 fn on_dealloc(size: usize) {
+    if cfg!(feature = "off") {
+        return;
+    }
     let counted = counting(|c| {
         c.deallocations.set(c.deallocations.get() + 1);
         c.bytes_freed
@@ -249,6 +256,9 @@ fn on_dealloc(size: usize) {
 
 #[inline(always)]
 fn on_realloc(old: usize, new: usize) {
+    if cfg!(feature = "off") {
+        return;
+    }
     let counted = counting(|c| {
         c.reallocations.set(c.reallocations.get() + 1);
         c.bytes_allocated

@@ -308,6 +308,9 @@ impl Drop for ProcessLock {
 /// Panics, with the lines to add, when the counting allocator is not installed.
 #[track_caller]
 pub(crate) fn require_allocator() {
+    if cfg!(feature = "off") {
+        panic!("memory_profiler is switched off (its `off` feature is enabled), so allocations cannot be measured");
+    }
     if !alloc::allocator_installed() {
         panic!(
             "memory_profiler: the counting allocator is not installed, so allocations cannot be measured.\n\
