@@ -1892,7 +1892,6 @@ fn one_line_functions_count_one_occurrence_per_call() {
 /// when the tail expression panics, and `TailMark::drop` closes the call as if it returned, so
 /// the closing brace counts an occurrence (`Guard::drop` rightly does not, for a panic).
 #[test]
-#[ignore = "runtime bug: a panicking tail expression counts the closing brace (recorder.rs)"]
 fn a_panicking_tail_does_not_count_the_closing_brace() {
     let (_, reports) = same_panic(|| plain::fail("now"), || profiled::fail("now"));
     let r = report(&reports, "fail");
@@ -2248,7 +2247,6 @@ impl Drop for CallsProfiledOnDrop {
 /// normally inside a `Drop` run by an unwinding: its closing brace is not counted and its report
 /// says it panicked. The guard (and the tail mark) should compare with `panicking()` at entry.
 #[test]
-#[ignore = "runtime bug: a call made during an unwinding is reported as panicked (recorder.rs)"]
 fn a_call_made_while_unwinding_returns_normally() {
     let unwound = catch_unwind(|| {
         let _calls = CallsProfiledOnDrop;
@@ -2271,7 +2269,6 @@ fn a_call_made_while_unwinding_returns_normally() {
 /// at the `fn` line and every statement is charged to it. `brace_token.span.join().end().line`
 /// is the closing brace's line either way.
 #[test]
-#[ignore = "expand.rs bug: the closing line of a re-emitted function is its `{` line"]
 fn a_profiled_function_inside_a_profiled_function_has_all_its_rows() {
     let (_, reports, _) = same(
         || plain::nested_profiled(10),

@@ -137,7 +137,16 @@ pub fn instrument(
     before: Option<syn::Stmt>,
 ) -> ItemFn {
     let first_line = span_line(Span::call_site());
-    let close_line = span_line(function.block.brace_token.span.close()).max(first_line);
+    // The block's end: `close()` would be the whole block's span, starting at `{`, when another
+    // macro re-emitted the function through syn before us.
+    let close_line = function
+        .block
+        .brace_token
+        .span
+        .join()
+        .end()
+        .line
+        .max(first_line);
     let rows = close_line - first_line + 1;
     let lines = source_lines(first_line, close_line, &function.sig.ident, item);
     let name = function.sig.ident.to_string();

@@ -61,10 +61,9 @@ fn from_tokens(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
     if let Some(line) = lines.first_mut() {
         line.push_str("#[profile]");
     }
-    fn place(lines: &mut [String], first: usize, span: Span, text: &str) {
-        let start = span.start();
-        if let Some(line) = start.line.checked_sub(first).and_then(|i| lines.get_mut(i)) {
-            let column = start.column;
+    fn place(lines: &mut [String], first: usize, at: proc_macro2::LineColumn, text: &str) {
+        if let Some(line) = at.line.checked_sub(first).and_then(|i| lines.get_mut(i)) {
+            let column = at.column;
             let width = line.chars().count();
             if width < column {
                 line.extend(std::iter::repeat_n(' ', column - width));
@@ -85,11 +84,15 @@ fn from_tokens(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
                         Delimiter::Bracket => ("[", "]"),
                         Delimiter::None => ("", ""),
                     };
-                    place(lines, first, g.span_open(), open);
+                    place(lines, first, g.span_open().start(), open);
                     walk(lines, first, g.stream());
-                    place(lines, first, g.span_close(), close);
+                    // The group's end, not `span_close()`: a group re-emitted by another macro
+                    // through syn has one span for all of it, whose start is the opening.
+                    let mut end = g.span().end();
+                    end.column = end.column.saturating_sub(close.len());
+                    place(lines, first, end, close);
                 }
-                other => place(lines, first, other.span(), &other.to_string()),
+                other => place(lines, first, other.span().start(), &other.to_string()),
             }
         }
     }

@@ -264,6 +264,8 @@ macro_rules! recorder {
             /// happens on the thread meanwhile is other tasks' work.
             suspended: $Flag,
             outermost: bool,
+            /// Whether the thread was unwinding when the call began.
+            unwinding_at_entry: bool,
             _process: Option<alloc::ProcessCounting>,
             /// The call's entry on the `mprof run` timeline, when the program runs under it.
             timeline: Option<crate::timeline::Call>,
@@ -310,6 +312,7 @@ macro_rules! recorder {
                     closed: <$Flag>::new(false),
                     suspended: <$Flag>::new(false),
                     outermost,
+                    unwinding_at_entry: std::thread::panicking(),
                     _process: process,
                     timeline,
                 }
@@ -414,13 +417,18 @@ macro_rules! recorder {
             /// after the tail value is computed.
             #[inline(always)]
             pub fn tail_mark(&self) -> $TailMark<'_, K, N> {
-                $TailMark { guard: self }
+                $TailMark {
+                    guard: self,
+                    unwinding: std::thread::panicking(),
+                }
             }
         }
 
         impl<K: TableKey<$Table<N>>, const N: usize> Drop for $Guard<K, N> {
             fn drop(&mut self) {
-                let panicking = std::thread::panicking();
+                // A panic leaves this call only if the thread was not already unwinding when the
+                // call began (a call made by a `Drop` during an unwinding returns normally).
+                let panicking = std::thread::panicking() && !self.unwinding_at_entry;
                 // A suspended call is being dropped before it completed (a cancelled future): what
                 // the thread did since it was suspended is not its work.
                 let cancelled = self.suspended.get();
@@ -465,12 +473,18 @@ macro_rules! recorder {
         #[doc(hidden)]
         pub struct $TailMark<'a, K: TableKey<$Table<N>>, const N: usize> {
             guard: &'a $Guard<K, N>,
+            /// Whether the thread was unwinding when the mark was made: when it starts to
+            /// unwind afterwards, a panic in the tail expression is leaving the function, which
+            /// is not returning.
+            unwinding: bool,
         }
 
         impl<K: TableKey<$Table<N>>, const N: usize> Drop for $TailMark<'_, K, N> {
             #[inline(always)]
             fn drop(&mut self) {
-                self.guard.close();
+                if std::thread::panicking() == self.unwinding {
+                    self.guard.close();
+                }
             }
         }
     };
