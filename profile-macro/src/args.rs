@@ -13,12 +13,21 @@ mod kw {
     syn::custom_keyword!(peak);
     syn::custom_keyword!(allocs);
     syn::custom_keyword!(threads);
+    syn::custom_keyword!(format);
 }
 
 const VALID: &str = "valid arguments are `precision = N`, `stream = \"stdout\" | \"stderr\" | \"path\"`, \
-                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `peak` and `allocs`";
+                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `format = \"text\" | \"json\"`, `peak` and `allocs`";
 
-const NAMES: [&str; 6] = ["precision", "stream", "unit", "threads", "peak", "allocs"];
+const NAMES: [&str; 7] = [
+    "precision",
+    "stream",
+    "unit",
+    "threads",
+    "format",
+    "peak",
+    "allocs",
+];
 
 /// The parsed arguments, each remembering where it was written (for duplicate errors).
 #[derive(Default)]
@@ -29,6 +38,8 @@ pub struct Args {
     pub peak: Option<(bool, Span)>,
     pub allocs: Option<(bool, Span)>,
     pub threads: Option<(&'static str, Span)>,
+    /// `format = "text" | "json"`: how the reports are written.
+    pub format: Option<(&'static str, Span)>,
 }
 
 pub enum Stream {
@@ -302,6 +313,10 @@ impl Parse for Args {
                 input.parse::<kw::threads>()?;
                 let value = choice(input, "threads", span, &["current", "all"], "all")?;
                 set(&mut args.threads, value, span, "threads")?;
+            } else if input.peek(kw::format) {
+                input.parse::<kw::format>()?;
+                let value = choice(input, "format", span, &["text", "json"], "json")?;
+                set(&mut args.format, value, span, "format")?;
             } else if input.peek(kw::peak) {
                 input.parse::<kw::peak>()?;
                 let value = flag(input, "peak", span)?;
@@ -355,6 +370,10 @@ impl Args {
             Some("all") => quote!(#p::Threads::All),
             _ => quote!(#p::Threads::Current),
         };
+        let format = match self.format.as_ref().map(|(f, _)| *f) {
+            Some("json") => quote!(#p::Format::Json),
+            _ => quote!(#p::Format::Text),
+        };
         quote! {
             #p::Options {
                 precision: #precision,
@@ -363,7 +382,7 @@ impl Args {
                 peak: #peak,
                 allocs: #allocs,
                 relative: false,
-                format: #p::Format::Text,
+                format: #format,
                 threads: #threads,
             }
         }

@@ -500,7 +500,35 @@ fn print_captured(text: &str, stderr: bool, failed_before: bool) -> std::io::Res
     }
 }
 
-/// Hands a finished report to the innermost `capture`, or writes it to its stream.
+/// The environment variable that sets the format of every report of a run: `json` or `text`
+/// (case-insensitive), over the attribute's `format` option.
+pub const FORMAT_VAR: &str = "MEMORY_PROFILER_FORMAT";
+
+/// The format a report is written in: `MEMORY_PROFILER_FORMAT` if set (read once), else the
+/// attribute's. An unknown value is said once on stderr and ignored.
+fn format(attribute: crate::recorder::Format) -> crate::recorder::Format {
+    use crate::recorder::Format;
+    static OVERRIDE: std::sync::OnceLock<Option<Format>> = std::sync::OnceLock::new();
+    let chosen = OVERRIDE.get_or_init(|| {
+        let value = std::env::var(FORMAT_VAR).ok()?;
+        match value.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "text" => Some(Format::Text),
+            "" => None,
+            _ => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "memory_profiler: {FORMAT_VAR}={value:?} is neither \"json\" nor \"text\"; reports use their attribute's format"
+                );
+                None
+            }
+        }
+    });
+    chosen.unwrap_or(attribute)
+}
+
+/// Hands a finished report to the innermost `capture`, or writes it to its stream (in its
+/// format, see [`format`]; under `mprof run`, only if reports were asked for).
 /// Called with counting paused.
 pub(crate) fn emit(report: Report, options: &Options) {
     if options.stream == Stream::Held {
@@ -521,7 +549,18 @@ pub(crate) fn emit(report: Report, options: &Options) {
         Ok(Some(report)) => report,
         Err(_) => return, // the thread is being torn down: nowhere to capture, skip quietly
     };
-    let text = report.to_string();
+    // Under `mprof run`, the program's output stays its own unless reports were asked for.
+    if !crate::timeline::report_wanted(options.stream) {
+        return;
+    }
+    let text = match format(options.format) {
+        crate::recorder::Format::Text => report.to_string(),
+        crate::recorder::Format::Json => {
+            let mut json = report.to_json();
+            json.push('\n');
+            json
+        }
+    };
     let mut output = OUTPUT
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
