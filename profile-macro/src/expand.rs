@@ -100,12 +100,6 @@ fn validate(function: &ItemFn) -> syn::Result<()> {
             "`#[profile]` cannot profile a `const fn`: const evaluation has no heap to measure; remove `const` or the attribute",
         ));
     }
-    if let Some(token) = &sig.asyncness {
-        return Err(syn::Error::new_spanned(
-            token,
-            "`#[profile]` does not support `async fn` yet; profile the synchronous functions it calls",
-        ));
-    }
     Ok(())
 }
 
@@ -151,23 +145,36 @@ pub fn instrument(
     let lines = source_lines(first_line, close_line, &function.sig.ident, item);
     let name = function.sig.ident.to_string();
 
-    let mut rewriter = Rewriter::new(first_line, rows - 1);
+    let is_async = function.sig.asyncness.is_some();
+    let mut rewriter = Rewriter::new(first_line, rows - 1, is_async);
     rewriter.rewrite_body(&mut function.block);
     let guard = &rewriter.guard;
 
     let p = quote!(::memory_profiler::__private);
     let first_line = first_line as u32;
     let rows = Literal::usize_unsuffixed(rows);
-    let setup: syn::Stmt = syn::parse_quote! {
-        let #guard = {
-            static META: #p::FnMeta = #p::FnMeta {
-                name: #name,
-                module_path: ::core::module_path!(),
-                file: ::core::file!(),
-                first_line: #first_line,
-                lines: &[#(#lines),*],
-                options: #options,
+    let meta = quote! {
+        static META: #p::FnMeta = #p::FnMeta {
+            name: #name,
+            module_path: ::core::module_path!(),
+            file: ::core::file!(),
+            first_line: #first_line,
+            lines: &[#(#lines),*],
+            options: #options,
+        };
+    };
+    // An `async fn` call owns its table: its future may be polled on several threads.
+    let setup: syn::Stmt = if is_async {
+        syn::parse_quote! {
+            let #guard = {
+                #meta
+                #p::AsyncGuard::<#p::Owned<#p::SharedTable<#rows>>, #rows>::enter_async(&META)
             };
+        }
+    } else {
+        syn::parse_quote! {
+        let #guard = {
+            #meta
             ::std::thread_local! {
                 static TABLE: #p::Table<#rows> = const { #p::Table::new() };
             }
@@ -180,6 +187,7 @@ pub fn instrument(
             }
             #p::Guard::<Key, #rows>::enter(&META, Key)
         };
+        }
     };
     let mut stmts: Vec<syn::Stmt> = before.into_iter().collect();
     stmts.push(setup);

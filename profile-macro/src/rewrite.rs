@@ -73,16 +73,20 @@ pub struct Rewriter {
     prev: Option<Prev>,
     /// Probes emitted so far; a statement that emitted some leaves `prev` unknown.
     probes: usize,
+    /// In an `async fn`, each `.await` of the body is wrapped so that the call is charged per
+    /// poll (`fut.await` → `guard.polled(fut).await`).
+    is_async: bool,
 }
 
 impl Rewriter {
-    pub fn new(first_line: usize, last_row: usize) -> Self {
+    pub fn new(first_line: usize, last_row: usize, is_async: bool) -> Self {
         Rewriter {
             first_line,
             last_row,
             guard: Ident::new("__mp_guard", Span::mixed_site()),
             prev: Prev::at(0),
             probes: 0,
+            is_async,
         }
     }
 
@@ -384,6 +388,12 @@ impl VisitMut for Rewriter {
                     None => quote!(()),
                 };
                 ret.expr = Some(parse_quote!(#guard.ret(#value)));
+            }
+            Expr::Await(awaited) if self.is_async => {
+                self.visit_expr_mut(&mut awaited.base);
+                let guard = &self.guard;
+                let base = &awaited.base;
+                *awaited.base = parse_quote!(#guard.polled(#base));
             }
             Expr::Repeat(repeat) => self.visit_expr_mut(&mut repeat.expr), // the length is const
             // Not rewritten: their cost shows on the line that runs them.
