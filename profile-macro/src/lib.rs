@@ -70,7 +70,9 @@ use proc_macro::TokenStream;
 /// - **Allocs** (with `allocs`): the allocations the line made.
 ///
 /// The rewrite reaches every statement, through blocks, `if`/`else`, `match` arms, loops and
-/// `unsafe` blocks. Closures, async blocks and nested items are not rewritten: their cost shows
+/// `unsafe` blocks. On an `async fn`, each `.await` is polled through the call, so a line is
+/// charged with what its own polls allocate, not with what other tasks do on the thread while
+/// it waits. Closures, async blocks and nested items are not rewritten: their cost shows
 /// on the line that runs them. When the function recurses, the report is written after the
 /// outermost call and sums all of them.
 ///
