@@ -1,0 +1,142 @@
+//! The allocator and the recorder under the tools that check memory safety: these tests are
+//! what `scripts/test` runs under valgrind (memcheck) and Miri. They exercise every path
+//! with `unsafe` or thread-local state: the `GlobalAlloc` methods, allocations made while a
+//! thread is being torn down, probes and reports, and the pinned future of an `async fn`.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use memory_profiler::{capture, measure, profile};
+
+#[global_allocator]
+static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+
+#[test]
+fn every_allocator_method() {
+    let ((), usage) = measure(|| {
+        let mut v: Vec<u32> = Vec::with_capacity(2); // alloc
+        v.extend([1, 2, 3]); // realloc (grow)
+        v.shrink_to_fit(); // realloc (shrink)
+        let zeroed = vec![0u64; 16]; // alloc_zeroed
+        assert_eq!(zeroed.iter().sum::<u64>(), 0);
+        drop(v); // dealloc
+    });
+    assert_eq!(
+        (usage.allocations, usage.reallocations, usage.deallocations),
+        (2, 2, 2)
+    );
+    assert_eq!(usage.net, 0);
+}
+
+#[profile(unit = "B")]
+fn squares(n: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        out.push(i * i);
+    }
+    out
+}
+
+#[test]
+fn probes_and_reports() {
+    let (v, reports) = capture(|| squares(10));
+    assert_eq!(v.len(), 10);
+    let report = reports.function("squares").unwrap();
+    assert_eq!(report.line_containing("for i").unwrap().occurrences, 11);
+    assert!(report.to_string().contains("out.push(i * i);"));
+}
+
+#[test]
+fn threads_allocate_and_free_across() {
+    let (handed_back, usage) = measure(|| {
+        std::thread::scope(|s| {
+            let a = s.spawn(|| vec![1u8; 64]);
+            let b = s.spawn(|| squares(4));
+            (a.join().unwrap(), b.join().unwrap())
+        })
+    });
+    assert_eq!((handed_back.0.len(), handed_back.1.len()), (64, 4));
+    // Allocated on the spawned threads, freed here: a negative figure, never a crash.
+    drop(handed_back);
+    assert!(usage.allocations > 0);
+}
+
+struct AllocatesOnDrop;
+
+impl Drop for AllocatesOnDrop {
+    fn drop(&mut self) {
+        // Runs while the thread is being torn down, after other thread locals may be gone.
+        let v = squares(3);
+        let s = format!("{v:?}");
+        assert!(!s.is_empty());
+    }
+}
+
+thread_local! {
+    static LATE: RefCell<Option<AllocatesOnDrop>> = const { RefCell::new(None) };
+}
+
+#[test]
+fn allocations_in_thread_local_destructors() {
+    std::thread::spawn(|| {
+        LATE.with(|late| *late.borrow_mut() = Some(AllocatesOnDrop));
+        let _ = squares(2);
+    })
+    .join()
+    .unwrap();
+}
+
+#[profile(unit = "B")]
+async fn waits(n: usize) -> usize {
+    let a = vec![0u8; n];
+    Yield(false).await;
+    a.len()
+}
+
+/// Pending once, then ready.
+struct Yield(bool);
+
+impl Future for Yield {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn async_fn_polled_by_hand_and_cancelled() {
+    let (n, reports) = capture(|| {
+        let mut future = pin!(waits(5));
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(n) = future.as_mut().poll(&mut cx) {
+                break n;
+            }
+        }
+    });
+    assert_eq!(n, 5);
+    assert_eq!(
+        reports
+            .function("waits")
+            .unwrap()
+            .line_containing("vec!")
+            .unwrap()
+            .increment,
+        5
+    );
+
+    let ((), reports) = capture(|| {
+        let mut future = pin!(waits(7));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(future.as_mut().poll(&mut cx).is_pending());
+    });
+    assert!(reports.function("waits").unwrap().cancelled());
+}
