@@ -90,11 +90,21 @@ pub struct FnMeta {
     pub options: Options,
 }
 
+/// An outer call paused by a nested call of the same function.
+#[derive(Clone, Copy, Debug)]
+struct Paused {
+    cur: u64,
+    /// The heap when the paused line's interval started.
+    start_live: i64,
+    mem_before: i64,
+    max_peak: i64,
+}
+
 /// The recorder's types, written once and made twice: with plain `Cell`s for functions (one
 /// thread-local table per function), and with relaxed atomics for `async fn` calls (a table
 /// owned by the call, whose future may move between threads, so it must be `Sync`).
 macro_rules! recorder {
-    ($LineCell:ident, $Table:ident, $Guard:ident, $TailMark:ident, $I64:ty, $U64:ty, $Flag:ty) => {
+    ($LineCell:ident, $Run:ident, $Table:ident, $Guard:ident, $TailMark:ident, $I64:ty, $U64:ty, $Flag:ty) => {
         /// The figures of one line, summed over the calls of one report.
         #[doc(hidden)]
         #[derive(Debug)]
@@ -179,6 +189,8 @@ macro_rules! recorder {
             panicked: $Flag,
             cancelled: $Flag,
             measured: $U64,
+            /// The interval of the innermost call in progress on this table.
+            run: $Run,
             lines: [$LineCell; N],
         }
 
@@ -191,8 +203,33 @@ macro_rules! recorder {
                     panicked: <$Flag>::new(false),
                     cancelled: <$Flag>::new(false),
                     measured: <$U64>::new(0),
+                    run: $Run::new(),
                     lines: [const { $LineCell::new() }; N],
                 }
+            }
+
+            /// Charges the running line what happened since its interval started.
+            #[inline(always)]
+            fn charge_running(&self, now: &Sample) {
+                let run = &self.run;
+                if let Some(cell) = self.lines.get(run.cur.get() as usize) {
+                    cell.charge(run.live.get(), run.allocs.get(), run.mem_before.get(), now);
+                }
+                if now.peak > run.max_peak.get() {
+                    run.max_peak.set(now.peak);
+                }
+            }
+
+            /// Row `idx` starts (an occurrence if `count`) with the heap at `now`.
+            #[inline(always)]
+            fn start_line(&self, idx: usize, count: bool, now: &Sample) {
+                let before = self
+                    .lines
+                    .get(idx)
+                    .map_or(0, |cell| cell.start(now.live, count));
+                self.run.mem_before.set(before);
+                self.run.cur.set(idx as u64);
+                self.run.restart(now);
             }
 
             fn take_report(&self, meta: &'static FnMeta) -> Report {
@@ -240,6 +277,66 @@ macro_rules! recorder {
             }
         }
 
+        /// Where the innermost call of a function stands: its running line, and the heap when
+        /// that line's interval started. It lives in the table, so that a nested call of the same
+        /// function (recursion, also through other functions) pauses the outer call's line:
+        /// each byte is then charged once, to the innermost call, and the rows of the outermost
+        /// report add up to what the whole call did.
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct $Run {
+            cur: $U64,
+            live: $I64,
+            allocs: $U64,
+            /// `Sample::bytes` when the interval started.
+            allocated: $U64,
+            freed: $U64,
+            /// The running line's Mem usage from before its current occurrence.
+            mem_before: $I64,
+            /// The highest heap seen by this call's probes.
+            max_peak: $I64,
+        }
+
+        impl $Run {
+            const fn new() -> Self {
+                $Run {
+                    cur: <$U64>::new(0),
+                    live: <$I64>::new(0),
+                    allocs: <$U64>::new(0),
+                    allocated: <$U64>::new(0),
+                    freed: <$U64>::new(0),
+                    mem_before: <$I64>::new(0),
+                    max_peak: <$I64>::new(0),
+                }
+            }
+
+            /// The interval starts at `now`.
+            #[inline(always)]
+            fn restart(&self, now: &Sample) {
+                self.live.set(now.live);
+                self.allocs.set(now.allocations);
+                self.allocated.set(now.bytes.0);
+                self.freed.set(now.bytes.1);
+            }
+
+            fn save(&self) -> Paused {
+                Paused {
+                    cur: self.cur.get(),
+                    start_live: self.live.get(),
+                    mem_before: self.mem_before.get(),
+                    max_peak: self.max_peak.get(),
+                }
+            }
+
+            /// The paused outer call goes on from `now`; it saw `inner_peak` meanwhile.
+            fn resume(&self, outer: Paused, now: &Sample, inner_peak: i64) {
+                self.cur.set(outer.cur);
+                self.mem_before.set(outer.mem_before);
+                self.max_peak.set(outer.max_peak.max(inner_peak));
+                self.restart(now);
+            }
+        }
+
         /// One call of a profiled function in progress. Created first in the body, so dropped last:
         /// its `Drop` sees the heap after every local of the function is gone.
         #[doc(hidden)]
@@ -247,16 +344,8 @@ macro_rules! recorder {
             key: K,
             meta: &'static FnMeta,
             source: Source,
-            cur: $U64,
-            start_live: $I64,
-            start_allocs: $U64,
-            /// `Sample::bytes` when the running line started.
-            start_allocated: $U64,
-            start_freed: $U64,
-            /// The running line's Mem usage from before its current occurrence.
-            mem_before: $I64,
-            /// The highest heap seen by this call's probes.
-            max_peak: $I64,
+            /// The outer call of the same function this call paused, if any.
+            paused: Option<Paused>,
             /// The peak of the enclosing measurement when this call began (or last resumed).
             saved_peak: $I64,
             closed: $Flag,
@@ -293,21 +382,22 @@ macro_rules! recorder {
                 };
                 let timeline = crate::timeline::enter(meta);
                 let now = source.sample();
-                let mem_before = key.with(|t| {
+                let paused = key.with(|t| {
+                    // An outer call of this function is running: its line pauses here.
+                    let paused = (!outermost).then(|| {
+                        t.charge_running(&now);
+                        t.run.save()
+                    });
                     t.entry.set(t.entry.get().max(now.live));
-                    t.lines.first().map_or(0, |row| row.start(now.live, true))
+                    t.start_line(0, true, &now);
+                    t.run.max_peak.set(now.live);
+                    paused
                 });
                 $Guard {
                     key,
                     meta,
                     source,
-                    cur: <$U64>::new(0),
-                    start_live: <$I64>::new(now.live),
-                    start_allocs: <$U64>::new(now.allocations),
-                    start_allocated: <$U64>::new(now.bytes.0),
-                    start_freed: <$U64>::new(now.bytes.1),
-                    mem_before: <$I64>::new(mem_before),
-                    max_peak: <$I64>::new(now.peak),
+                    paused,
                     saved_peak: <$I64>::new(now.peak),
                     closed: <$Flag>::new(false),
                     suspended: <$Flag>::new(false),
@@ -327,58 +417,32 @@ macro_rules! recorder {
                 // here reads what the previous probe wrote, so consecutive probes do not wait on each
                 // other.
                 if let Source::Thread = self.source {
-                    if alloc::thread_bytes() == (self.start_allocated.get(), self.start_freed.get())
-                    {
-                        let live = self.start_live.get();
-                        let before = self
-                            .key
-                            .with(|t| t.lines.get(idx).map_or(0, |cell| cell.start(live, count)));
-                        self.mem_before.set(before);
-                        self.cur.set(idx as u64);
+                    let unchanged = self.key.with(|t| {
+                        let run = &t.run;
+                        if alloc::thread_bytes() != (run.allocated.get(), run.freed.get()) {
+                            return false;
+                        }
+                        let live = run.live.get();
+                        let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
+                        run.mem_before.set(before);
+                        run.cur.set(idx as u64);
+                        true
+                    });
+                    if unchanged {
                         return;
                     }
                 }
                 self.step_sampled(idx, count);
             }
 
-            /// Charges the running line what happened since it started (or since the call resumed).
-            #[inline(always)]
-            fn charge_running(&self, t: &$Table<N>, now: &Sample) {
-                if let Some(cell) = t.lines.get(self.cur.get() as usize) {
-                    cell.charge(
-                        self.start_live.get(),
-                        self.start_allocs.get(),
-                        self.mem_before.get(),
-                        now,
-                    );
-                }
-            }
-
-            /// Intervals start at `now`.
-            #[inline(always)]
-            fn restart(&self, now: &Sample) {
-                self.start_live.set(now.live);
-                self.start_allocs.set(now.allocations);
-                self.start_allocated.set(now.bytes.0);
-                self.start_freed.set(now.bytes.1);
-            }
-
             /// The general path: sample the heap, charge the running line, start the next.
             #[inline(never)]
             fn step_sampled(&self, idx: usize, count: bool) {
                 let now = self.source.sample();
-                let before = self.key.with(|t| {
-                    self.charge_running(t, &now);
-                    t.lines
-                        .get(idx)
-                        .map_or(0, |cell| cell.start(now.live, count))
+                self.key.with(|t| {
+                    t.charge_running(&now);
+                    t.start_line(idx, count, &now);
                 });
-                self.mem_before.set(before);
-                self.cur.set(idx as u64);
-                self.restart(&now);
-                if now.peak > self.max_peak.get() {
-                    self.max_peak.set(now.peak);
-                }
             }
 
             /// A statement starts on row `idx`: one more occurrence of that line.
@@ -400,7 +464,7 @@ macro_rules! recorder {
             pub fn close(&self) {
                 if !self.closed.replace(true) {
                     // When the last statement shares the brace's line, that line already started.
-                    let count = self.cur.get() != (N - 1) as u64;
+                    let count = self.key.with(|t| t.run.cur.get()) != (N - 1) as u64;
                     self.step(N - 1, count);
                 }
             }
@@ -433,9 +497,9 @@ macro_rules! recorder {
                 // the thread did since it was suspended is not its work.
                 let cancelled = self.suspended.get();
                 let now = self.source.sample();
-                self.key.with(|t| {
+                let call_peak = self.key.with(|t| {
                     if !cancelled {
-                        self.charge_running(t, &now);
+                        t.charge_running(&now);
                     }
                     if !self.closed.get() && !panicking && !cancelled {
                         // Left by `?`: the closing brace still ends the call.
@@ -450,10 +514,23 @@ macro_rules! recorder {
                         t.cancelled.set(true);
                     }
                     t.depth.set(t.depth.get().saturating_sub(1));
+                    let call_peak = t.run.max_peak.get().max(now.peak);
+                    if let Some(outer) = self.paused {
+                        // The outer call's line goes on from here; the heap it reached while it
+                        // waited for this call counts for its Peak.
+                        if let Some(cell) = t.lines.get(outer.cur as usize) {
+                            let peak = call_peak.wrapping_sub(outer.start_live);
+                            if peak > cell.peak.get() {
+                                cell.peak.set(peak);
+                            }
+                        }
+                        t.run.resume(outer, &now, call_peak);
+                    }
+                    call_peak
                 });
                 if !cancelled {
                     self.source
-                        .restore_peak(self.saved_peak.get().max(self.max_peak.get()).max(now.peak));
+                        .restore_peak(self.saved_peak.get().max(call_peak));
                 }
                 if let Some(call) = self.timeline.take() {
                     crate::timeline::exit(call, self.meta);
@@ -490,9 +567,10 @@ macro_rules! recorder {
     };
 }
 
-recorder!(LineCell, Table, Guard, TailMark, LocalI64, LocalU64, LocalFlag);
+recorder!(LineCell, Run, Table, Guard, TailMark, LocalI64, LocalU64, LocalFlag);
 recorder!(
     SharedLineCell,
+    SharedRun,
     SharedTable,
     AsyncGuard,
     AsyncTailMark,
@@ -538,12 +616,12 @@ impl<K: TableKey<SharedTable<N>>, const N: usize> AsyncGuard<K, N> {
     /// back to whatever measures it while this call waits.
     fn suspend(&self) {
         let now = self.source.sample();
-        self.key.with(|t| self.charge_running(t, &now));
-        if now.peak > self.max_peak.get() {
-            self.max_peak.set(now.peak);
-        }
+        let call_peak = self.key.with(|t| {
+            t.charge_running(&now);
+            t.run.max_peak.get()
+        });
         self.source
-            .restore_peak(self.saved_peak.get().max(now.peak));
+            .restore_peak(self.saved_peak.get().max(call_peak));
         self.suspended.set(true);
     }
 
@@ -552,8 +630,10 @@ impl<K: TableKey<SharedTable<N>>, const N: usize> AsyncGuard<K, N> {
         if self.suspended.replace(false) {
             let now = self.source.sample();
             self.saved_peak.set(now.peak);
-            self.max_peak.set(now.live);
-            self.restart(&now);
+            self.key.with(|t| {
+                t.run.restart(&now);
+                t.run.max_peak.set(now.live);
+            });
         }
     }
 }

@@ -19,7 +19,7 @@ fn every_allocator_method() {
         let mut v: Vec<u32> = Vec::with_capacity(2); // alloc
         v.extend([1, 2, 3]); // realloc (grow)
         v.shrink_to_fit(); // realloc (shrink)
-        let zeroed = vec![0u64; 16]; // alloc_zeroed
+        let zeroed = vec![0u64; 16].into_boxed_slice(); // alloc_zeroed
         assert_eq!(zeroed.iter().sum::<u64>(), 0);
         drop(v); // dealloc
     });
