@@ -74,7 +74,8 @@ use proc_macro::TokenStream;
 /// charged with what its own polls allocate, not with what other tasks do on the thread while
 /// it waits. Closures, async blocks and nested items are not rewritten: their cost shows
 /// on the line that runs them. When the function recurses, the report is written after the
-/// outermost call and sums all of them.
+/// outermost call and sums all of them; a nested call of the same function pauses the line of
+/// the call that made it, so each byte is charged once and the rows add up to the whole call.
 ///
 /// # Options
 /// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
