@@ -328,6 +328,18 @@ impl std::ops::Sub for Stats {
 /// The calling thread's counters since it started, as counted by [`Allocator`].
 ///
 /// All zeros when `Allocator` is not the global allocator (see [`allocator_installed`]).
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// let handle = std::thread::spawn(|| {
+///     let v: Vec<u32> = Vec::with_capacity(10);
+///     let stats = memory_profiler::thread_stats();
+///     (stats.allocations, stats.bytes_allocated, v.capacity())
+/// });
+/// // A new thread: its first allocation is the vector's 40 bytes.
+/// assert_eq!(handle.join().unwrap(), (1, 40, 10));
+/// ```
 pub fn thread_stats() -> Stats {
     THREAD
         .try_with(|c| Stats {

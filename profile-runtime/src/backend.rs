@@ -6,7 +6,16 @@ use std::sync::OnceLock;
 
 use crate::alloc::Stats;
 
-/// Process-wide counters of another allocator, read by the probes.
+/// Process-wide counters of another allocator, read by the probes. Implemented for
+/// `stats_alloc::StatsAlloc`, which [`use_stats_alloc`] installs.
+///
+/// ```
+/// use memory_profiler::ExternalStats;
+/// use stats_alloc::INSTRUMENTED_SYSTEM;
+///
+/// // Not the global allocator here, so nothing is counted: all zeros.
+/// assert_eq!(INSTRUMENTED_SYSTEM.stats().allocations, 0);
+/// ```
 pub trait ExternalStats {
     /// The counters now.
     fn stats(&self) -> Stats;

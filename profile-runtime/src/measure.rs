@@ -7,6 +7,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::alloc::{self, Sample, Stats};
 
 /// What a piece of work did to the heap (see [`measure`]). All figures are exact.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// let (_, usage) = memory_profiler::measure(|| {
+///     let mut s = String::with_capacity(4);
+///     s.push_str("grows past four bytes"); // one reallocation, to 21 bytes
+///     s.len()
+/// });
+/// assert_eq!((usage.allocations, usage.reallocations, usage.deallocations), (1, 1, 1));
+/// assert_eq!((usage.bytes_allocated, usage.bytes_freed), (4 + 21, 4 + 21));
+/// assert_eq!((usage.net, usage.peak), (0, 21));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Usage {

@@ -9,6 +9,19 @@ use crate::recorder::{FnMeta, Options, Stream};
 
 /// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
 /// memory_profiler.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(unit = "KiB", precision = 2)]
+/// fn two_kib() -> usize {
+///     let v: Vec<u8> = Vec::with_capacity(2048);
+///     v.capacity()
+/// }
+/// let (_, reports) = memory_profiler::capture(two_kib);
+/// let text = reports.function("two_kib").unwrap().to_string();
+/// assert!(text.contains("    2.00 KiB           1       let v: Vec<u8> = Vec::with_capacity(2048);"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Unit {
     /// Bytes, printed as whole numbers.
@@ -43,6 +56,16 @@ impl Unit {
 }
 
 /// What a report's figures measure.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile]
+/// fn nothing() {}
+/// let (_, reports) = memory_profiler::capture(nothing);
+/// let report = reports.function("nothing").unwrap();
+/// assert_eq!(report.measured(), memory_profiler::Measured::ThreadHeap);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Measured {
@@ -62,6 +85,24 @@ pub enum Measured {
 ///
 /// A line that never ran has `occurrences == 0` and zero figures; it prints with empty figure
 /// columns.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile]
+/// fn pick(big: bool) -> Vec<u8> {
+///     if big {
+///         vec![0; 1000]
+///     } else {
+///         vec![0; 10]
+///     }
+/// }
+/// let (_, reports) = memory_profiler::capture(|| pick(false));
+/// let report = reports.function("pick").unwrap();
+/// let taken = report.line_containing("vec![0; 10]").unwrap();
+/// assert_eq!((taken.increment, taken.allocations, taken.occurrences), (10, 1, 1));
+/// assert!(!report.line_containing("vec![0; 1000]").unwrap().ran());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Row {
@@ -91,6 +132,23 @@ impl Row {
 
 /// The line-by-line report of a profiled function: what is printed after each call, and what
 /// [`capture`](crate::capture) hands back.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(unit = "B")]
+/// fn squares(n: u64) -> u64 {
+///     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
+///     v.iter().sum()
+/// }
+/// let (_, reports) = memory_profiler::capture(|| squares(100));
+/// let report = reports.function("squares").unwrap();
+/// assert_eq!(report.calls(), 1);
+/// assert_eq!(report.line_containing("collect()").unwrap().increment, 800);
+/// assert_eq!(report.rows().last().unwrap().increment, -800); // `v` dropped at `}`
+/// // Display prints memory_profiler's layout.
+/// assert!(report.to_string().starts_with("Filename: "));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Report {
     function: &'static str,
@@ -336,6 +394,20 @@ impl fmt::Display for Report {
 
 /// The reports handed back by [`capture`](crate::capture): one per profiled function called
 /// during its closure.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile]
+/// fn a() -> Vec<u8> { vec![1; 10] }
+/// #[memory_profiler::profile]
+/// fn b() -> usize { a().len() + a().len() }
+///
+/// let (_, reports) = memory_profiler::capture(b);
+/// let names: Vec<&str> = reports.iter().map(|r| r.function()).collect();
+/// assert_eq!(names, ["a", "b"]); // in the order they finished
+/// assert_eq!(reports.function("a").unwrap().calls(), 2); // both calls, summed
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Reports {
     reports: Vec<Report>,
