@@ -43,7 +43,7 @@ fn child() {
         return;
     }
     assert_eq!(outer(), 64 * MIB);
-    // Another thread's outermost call is at level 1 too.
+    // Another thread's outermost call is at level 0 too.
     let sum = std::thread::spawn(nested::on_a_thread).join().unwrap();
     assert_eq!(sum, 499_500);
     println!("child done");
@@ -122,10 +122,10 @@ fn func_lines_of_nested_calls() {
     assert_eq!(
         names,
         [
-            ("mprof_timeline.inner", 2),
-            ("mprof_timeline.inner", 2),
-            ("mprof_timeline.outer", 1),
-            ("mprof_timeline.nested.on_a_thread", 1),
+            ("mprof_timeline.inner", 1),
+            ("mprof_timeline.inner", 1),
+            ("mprof_timeline.outer", 0),
+            ("mprof_timeline.nested.on_a_thread", 0),
         ],
         "{text}"
     );

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! with the process's resident set size (as mprof's `MEM` samples), Unix times in seconds, and
-//! the call's nesting level among the profiled calls of its thread (1 for the outermost, as
-//! Python's `memory_profiler --timestamp` counts). Lines are kept per thread and appended to
+//! the call's nesting level among the profiled calls of its thread (0 for the outermost, 1 for
+//! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Lines are kept per thread and appended to
 //! the file when the thread's outermost profiled call returns (one `write` with `O_APPEND`, so
 //! they never tear against mprof's own samples), or every 64 KiB.
 //!
@@ -97,8 +97,8 @@ fn enter_slow(_meta: &'static FnMeta) -> Option<Call> {
     crate::alloc::untracked(|| {
         sink()?;
         let level = DEPTH.try_with(|d| {
-            let level = d.get() + 1;
-            d.set(level);
+            let level = d.get();
+            d.set(level + 1);
             level
         });
         Some(Call {
@@ -128,7 +128,7 @@ pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
                 return false;
             };
             lines.push_str(&line);
-            if call.level <= 1 || lines.len() >= FLUSH_AT {
+            if call.level == 0 || lines.len() >= FLUSH_AT {
                 sink.write(&lines);
                 lines.clear();
             }
