@@ -392,12 +392,13 @@ pub fn play_match(
     }
 }
 
-/// One match as the in-memory version keeps it.
+/// One match as the in-memory version keeps it: who played, in which repetition, and where
+/// its moves are in the tournament's table of moves.
 #[derive(Clone, Debug)]
 pub struct Interaction {
     pub players: (usize, usize),
     pub repetition: u32,
-    pub moves: Vec<(Action, Action)>,
+    pub moves: std::ops::Range<usize>,
 }
 
 /// A player's figures.
@@ -512,15 +513,19 @@ impl Results {
     }
 }
 
-/// Plays every match and keeps it, then computes the results from what it kept.
+/// Plays every match and keeps it (all the moves of the tournament in one table, and each
+/// match's place in it), then computes the results from what it kept.
 #[profile(precision = 3, peak)]
 pub fn tournament_in_memory(config: &Config, progress: &ProgressBar) -> Results {
     let pairs = config.pairs();
+    let turns = pairs.len() * config.repetitions as usize * config.turns as usize;
+    let mut moves: Vec<(Action, Action)> = Vec::with_capacity(turns);
     let mut interactions = Vec::new();
     for repetition in 0..config.repetitions {
         for &players in &pairs {
-            let mut moves = Vec::with_capacity(config.turns as usize);
+            let start = moves.len();
             play_match(config, repetition, players, |x, y| moves.push((x, y)));
+            let moves = start..moves.len();
             interactions.push(Interaction {
                 players,
                 repetition,
@@ -531,7 +536,8 @@ pub fn tournament_in_memory(config: &Config, progress: &ProgressBar) -> Results 
     }
     let mut tally = Tally::new(config);
     for interaction in &interactions {
-        tally.add(interaction.players, interaction.moves.iter().copied());
+        let played = &moves[interaction.moves.clone()];
+        tally.add(interaction.players, played.iter().copied());
     }
     tally.results()
 }

@@ -131,11 +131,16 @@ fn the_reports_tell_the_versions_apart() {
     assert_eq!(results.standings.len(), 16);
     let in_memory = reports.function("tournament_in_memory").unwrap();
     let streaming = reports.function("tournament_streaming").unwrap();
-    // 120 matches × 10 repetitions, each keeping its 100 moves of 2 bytes: exactly.
+    // 120 matches × 10 repetitions × 100 turns, each turn's two moves in 2 bytes: exactly,
+    // touched as the matches are played.
     let moves = in_memory
-        .line_containing("Vec::with_capacity(config.turns as usize)")
+        .line_containing("Vec::with_capacity(turns)")
         .unwrap();
-    assert_eq!((moves.increment, moves.occurrences), (1200 * 200, 1200));
+    assert_eq!((moves.increment, moves.occurrences), (1200 * 100 * 2, 1));
+    // 1,200 interactions of 40 bytes, in a Vec grown by doubling (to 2,048).
+    assert_eq!(std::mem::size_of::<example::Interaction>(), 40);
+    let kept = in_memory.line_containing("interactions.push").unwrap();
+    assert_eq!((kept.increment, kept.occurrences), (2048 * 40, 1200));
     let peak = |r: &memory_profiler::Report| r.rows().iter().map(|r| r.mem_usage).max().unwrap();
     assert!(peak(in_memory) > 240_000, "{in_memory}");
     // The streaming version holds its two 8 KiB buffers and a line, whatever the size.

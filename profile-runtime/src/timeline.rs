@@ -10,16 +10,18 @@
 //!
 //! with the process's resident set size (as mprof's `MEM` samples), Unix times in seconds, and
 //! the call's nesting level among the profiled calls of its thread (0 for the outermost, 1 for
-//! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Lines are kept per thread and appended to
-//! the file when the thread's outermost profiled call returns (one `write` with `O_APPEND`, so
-//! they never tear against mprof's own samples), or every 64 KiB.
+//! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Each line
+//! is appended when its call ends, by one `write` to the file opened for appending, so lines
+//! never tear against mprof's own samples and none is lost if the program is killed later.
+//! (Python's memory_profiler keeps them until the program exits.) A call under mprof costs two
+//! reads of `/proc/self/statm` and that `write`.
 //!
 //! Outside `mprof run`, a profiled call pays one relaxed load of a cached flag.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fs::File;
 use std::io::Write as _;
-use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
 use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -37,13 +39,10 @@ const UNKNOWN: u8 = 0;
 const OFF: u8 = 1;
 const ON: u8 = 2;
 
-/// Flush the thread's lines once they reach this many bytes, even inside a call.
-const FLUSH_AT: usize = 64 * 1024;
-
 /// Where the lines go, read once from the environment.
 struct Sink {
     path: String,
-    /// Opened on the first flush; `None` once writing failed (said once on stderr).
+    /// Opened on the first write; `None` once writing failed (said once on stderr).
     file: Mutex<Option<Option<File>>>,
     /// Line reports are printed too (`MEMORY_PROFILER_REPORTS=1`).
     reports: bool,
@@ -69,10 +68,24 @@ fn sink() -> Option<&'static Sink> {
 }
 
 thread_local! {
-    /// The profiled calls in progress on this thread.
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// `FUNC` lines of this thread not yet written.
-    static LINES: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The profiled calls in progress on this thread. A counter of its own, leaked once per
+    /// thread (under mprof only), so that an `async fn` call that ends on another thread than
+    /// it began on still counts down the thread it began on.
+    static DEPTH: Cell<Option<&'static AtomicU32>> = const { Cell::new(None) };
+}
+
+/// This thread's counter of calls in progress.
+fn depth() -> Option<&'static AtomicU32> {
+    DEPTH
+        .try_with(|d| match d.get() {
+            Some(depth) => depth,
+            None => {
+                let depth: &'static AtomicU32 = Box::leak(Box::new(AtomicU32::new(0)));
+                d.set(Some(depth));
+                depth
+            }
+        })
+        .ok()
 }
 
 /// A call in progress on the timeline.
@@ -80,6 +93,8 @@ pub(crate) struct Call {
     mib: f64,
     time: f64,
     level: u32,
+    /// The counter of the thread the call began on.
+    depth: &'static AtomicU32,
 }
 
 /// A profiled call starts: `Some` when the program runs under `mprof run`.
@@ -96,48 +111,30 @@ pub(crate) fn enter(meta: &'static FnMeta) -> Option<Call> {
 fn enter_slow(_meta: &'static FnMeta) -> Option<Call> {
     crate::alloc::untracked(|| {
         sink()?;
-        let level = DEPTH.try_with(|d| {
-            let level = d.get();
-            d.set(level + 1);
-            level
-        });
+        let depth = depth()?;
+        let level = depth.fetch_add(1, Relaxed);
         Some(Call {
             mib: rss_mib(),
             time: now(),
-            level: level.ok()?,
+            level,
+            depth,
         })
     })
 }
 
-/// The call ends: its `FUNC` line is kept, and written once the thread's outermost profiled
-/// call is over.
+/// The call ends: its `FUNC` line is appended to the file.
 pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
     crate::alloc::untracked(|| {
         let (mib, time) = (rss_mib(), now());
-        let _ = DEPTH.try_with(|d| d.set(d.get().saturating_sub(1)));
+        call.depth.fetch_sub(1, Relaxed);
         let Some(sink) = sink() else { return };
-        let line = func_line(
+        sink.write(&func_line(
             meta.module_path,
             meta.name,
             (call.mib, call.time),
             (mib, time),
             call.level,
-        );
-        let flushed = LINES.try_with(|lines| {
-            let Ok(mut lines) = lines.try_borrow_mut() else {
-                return false;
-            };
-            lines.push_str(&line);
-            if call.level == 0 || lines.len() >= FLUSH_AT {
-                sink.write(&lines);
-                lines.clear();
-            }
-            true
-        });
-        if !matches!(flushed, Ok(true)) {
-            // The thread is being torn down: write this line alone.
-            sink.write(&line);
-        }
+        ));
     });
 }
 
@@ -203,9 +200,40 @@ pub(crate) fn report_wanted(stream: Stream) -> bool {
     }
 }
 
-/// The resident set size in MiB, as mprof samples it (0 where it cannot be read).
+/// The resident set size in MiB, as mprof samples it (0 where it cannot be read): the
+/// resident pages of `/proc/self/statm`, kept open and read again from its start each time
+/// (a `pread`, where opening it anew would cost two more system calls).
 fn rss_mib() -> f64 {
-    crate::backend::resident_set_size().unwrap_or(0) as f64 / (1024.0 * 1024.0)
+    use std::os::unix::fs::FileExt;
+    static STATM: OnceLock<Option<(File, u64)>> = OnceLock::new();
+    let Some((statm, page)) = STATM
+        .get_or_init(|| Some((File::open("/proc/self/statm").ok()?, page_size())))
+        .as_ref()
+    else {
+        return 0.0;
+    };
+    let mut buf = [0u8; 128];
+    let Ok(n) = statm.read_at(&mut buf, 0) else {
+        return 0.0;
+    };
+    let resident = std::str::from_utf8(&buf[..n])
+        .ok()
+        .and_then(|text| text.split_ascii_whitespace().nth(1)?.parse::<u64>().ok())
+        .unwrap_or(0);
+    (resident * page) as f64 / (1024.0 * 1024.0)
+}
+
+/// The page size, from the auxiliary vector (`AT_PAGESZ`); 4 KiB if it cannot be read.
+fn page_size() -> u64 {
+    const AT_PAGESZ: u64 = 6;
+    let auxv = std::fs::read("/proc/self/auxv").unwrap_or_default();
+    auxv.chunks_exact(16)
+        .map(|pair| {
+            let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
+            (word(&pair[..8]), word(&pair[8..]))
+        })
+        .find(|&(key, _)| key == AT_PAGESZ)
+        .map_or(4096, |(_, value)| value)
 }
 
 fn now() -> f64 {
