@@ -19,6 +19,7 @@ struct JsonReport {
     file: String,
     measured: String,
     panicked: bool,
+    cancelled: bool,
     calls: u64,
     rows: Vec<JsonRow>,
 }
@@ -51,6 +52,8 @@ impl JsonRow {
     }
 }
 
+/// The attribute's line.
+const TEMPORARIES: u32 = line!() + 1;
 #[profile(unit = "KiB", precision = 3)]
 fn temporaries(n: usize) -> usize {
     let kept = vec![1u8; 1000];
@@ -72,7 +75,7 @@ fn to_json_has_every_field_in_bytes() {
     assert_eq!(report.module_path, "json");
     assert_eq!(report.file, "tests/json.rs");
     assert_eq!(report.measured, "thread_heap");
-    assert!(!report.panicked);
+    assert!(!report.panicked && !report.cancelled);
     assert_eq!(report.calls, 1);
     let texts: Vec<&str> = report.rows.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(
@@ -92,20 +95,22 @@ fn to_json_has_every_field_in_bytes() {
     // Bytes whatever the text unit (KiB here); the loop body allocates and frees 4,000 bytes
     // three times: Increment 0, Peak 4,000, 3 allocations. `}` frees `kept`.
     let figures: Vec<_> = report.rows.iter().map(JsonRow::figures).collect();
+    let l = TEMPORARIES;
     #[rustfmt::skip]
     assert_eq!(figures, [
-        (54, 0, 0, 0, 0, 1, true),
-        (55, 0, 0, 0, 0, 0, false),
-        (56, 1000, 1000, 1000, 1, 1, true),
-        (57, 1000, 0, 0, 0, 1, true),
-        (58, 1000, 0, 0, 0, 4, true),
-        (59, 1000, 0, 4000, 3, 3, true),
-        (60, 0, 0, 0, 0, 0, false),
-        (61, 1000, 0, 0, 0, 1, true),
-        (62, 0, -1000, 0, 0, 1, true),
+        (l, 0, 0, 0, 0, 1, true),
+        (l + 1, 0, 0, 0, 0, 0, false),
+        (l + 2, 1000, 1000, 1000, 1, 1, true),
+        (l + 3, 1000, 0, 0, 0, 1, true),
+        (l + 4, 1000, 0, 0, 0, 4, true),
+        (l + 5, 1000, 0, 4000, 3, 3, true),
+        (l + 6, 0, 0, 0, 0, 0, false),
+        (l + 7, 1000, 0, 0, 0, 1, true),
+        (l + 8, 0, -1000, 0, 0, 1, true),
     ]);
 }
 
+const PANICS: u32 = line!() + 1;
 #[profile]
 fn panics(n: usize) -> usize {
     let v = vec![0u8; n];
@@ -123,7 +128,10 @@ fn a_panicked_call_says_so() {
     let report: JsonReport =
         serde_json::from_str(&reports.function("panics").unwrap().to_json()).unwrap();
     assert!(report.panicked);
-    assert_eq!(report.rows[2].figures(), (111, 100, 100, 100, 1, 1, true));
+    assert_eq!(
+        report.rows[2].figures(),
+        (PANICS + 2, 100, 100, 100, 1, 1, true)
+    );
 }
 
 #[test]
@@ -144,6 +152,7 @@ fn text_is_escaped() {
     assert!(reports.to_string().starts_with("Filename: tests/json.rs"));
 }
 
+const TO_FILE: u32 = line!() + 1;
 #[profile(format = "json", stream = "target/tmp/json-stream.jsonl")]
 fn to_file(n: usize) -> usize {
     let v = vec![7u8; n];
@@ -173,8 +182,34 @@ fn format_json_writes_one_object_per_line() {
             .unwrap();
         assert_eq!(
             row.figures(),
-            (149, n as i64, n as i64, n as i64, 1, 1, true)
+            (TO_FILE + 2, n as i64, n as i64, n as i64, 1, 1, true)
         );
         assert_eq!(report.rows.last().unwrap().increment, -(n as i64));
     }
+}
+
+#[profile]
+async fn never_done() -> usize {
+    let v = vec![0u8; 100];
+    std::future::pending::<()>().await;
+    v.len()
+}
+
+#[test]
+fn a_cancelled_call_says_so() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    let reports = common::on_fresh_thread(|| {
+        let ((), reports) = capture(|| {
+            let mut future = Box::pin(never_done());
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(future.as_mut().poll(&mut cx).is_pending());
+        });
+        reports
+    });
+    let report: JsonReport =
+        serde_json::from_str(&reports.function("never_done").unwrap().to_json()).unwrap();
+    assert!(report.cancelled && !report.panicked);
+    assert_eq!(report.rows[2].text, "    let v = vec![0u8; 100];");
+    assert_eq!(report.rows[2].increment, 100);
 }

@@ -5,7 +5,7 @@
 //!
 //! ```json
 //! {"function":"basic_mean","module_path":"basic_mean","file":"examples/basic_mean.rs",
-//!  "measured":"thread_heap","panicked":false,"calls":1,"rows":[
+//!  "measured":"thread_heap","panicked":false,"cancelled":false,"calls":1,"rows":[
 //!   {"line":9,"text":"#[profile(precision = 4)]","mem_usage":0,"increment":0,"peak":0,
 //!    "allocations":0,"occurrences":1,"ran":true},
 //!   {"line":10,"text":"pub fn basic_mean(n: u32) -> f64 {","mem_usage":0,"increment":0,
@@ -23,6 +23,7 @@
 //! | `file` | string | `file!()`, as on the text report's `Filename:` line |
 //! | `measured` | string | `"thread_heap"`, `"process_heap"`, `"stats_alloc"` or `"resident_set_size"` ([`Measured`]) |
 //! | `panicked` | bool | a call of the report ended in a panic |
+//! | `cancelled` | bool | a call of the report was an `async fn` future dropped before it completed |
 //! | `calls` | integer | the calls the report sums up |
 //! | `rows` | array | one object per source line, from the attribute's line to the closing brace |
 //! | `rows[].line` | integer | the line number in the file |
@@ -50,6 +51,7 @@ struct JsonReport<'a> {
     file: &'a str,
     measured: &'static str,
     panicked: bool,
+    cancelled: bool,
     calls: u64,
     rows: Vec<JsonRow<'a>>,
 }
@@ -106,7 +108,9 @@ impl Report {
     /// let (_, reports) = memory_profiler::capture(|| squares(1000));
     /// let json = reports.function("squares").unwrap().to_json();
     /// assert!(json.starts_with(r#"{"function":"squares","module_path":"#));
-    /// assert!(json.contains(r#""mem_usage":8000,"increment":8000,"peak":8000,"allocations":1,"occurrences":1,"ran":true"#));
+    /// // The `collect()` row: 1,000 × 8 bytes in one allocation (its Mem usage adds what the
+    /// // thread held before the call).
+    /// assert!(json.contains(r#""increment":8000,"peak":8000,"allocations":1,"occurrences":1,"ran":true"#));
     /// ```
     pub fn to_json(&self) -> String {
         let report = JsonReport {
@@ -115,6 +119,7 @@ impl Report {
             file: self.file(),
             measured: measured_name(self.measured()),
             panicked: self.panicked(),
+            cancelled: self.cancelled(),
             calls: self.calls(),
             rows: self.rows().iter().map(JsonRow::from).collect(),
         };
