@@ -190,9 +190,9 @@ fn format_json_writes_one_object_per_line() {
 
 #[profile]
 async fn never_done() -> usize {
-    let v = vec![0u8; 100];
+    let v: Vec<u8> = Vec::with_capacity(100);
     std::future::pending::<()>().await;
-    v.len()
+    v.capacity()
 }
 
 #[test]
@@ -210,6 +210,9 @@ fn a_cancelled_call_says_so() {
     let report: JsonReport =
         serde_json::from_str(&reports.function("never_done").unwrap().to_json()).unwrap();
     assert!(report.cancelled && !report.panicked);
-    assert_eq!(report.rows[2].text, "    let v = vec![0u8; 100];");
+    assert_eq!(
+        report.rows[2].text,
+        "    let v: Vec<u8> = Vec::with_capacity(100);"
+    );
     assert_eq!(report.rows[2].increment, 100);
 }
