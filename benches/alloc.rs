@@ -239,9 +239,10 @@ fn summary() {
         for (i, (id, _)) in ALLOCATORS.iter().enumerate().skip(1) {
             let (ratio, _, _) = rounds.ratio(i);
             line += &format!(
-                " | {id} {} ({:+.2} ns per call)",
+                " | {id} {} ({:+.2} ns per call), fastest rounds {:.3}x",
                 common::ratio_text(rounds.ratio(i)),
-                (ratio - 1.0) * base / calls as f64
+                (ratio - 1.0) * base / calls as f64,
+                rounds.min_ratio(i)
             );
         }
         say(line);

@@ -125,13 +125,17 @@ fn summary() {
     say(format!(
         "probes{off}: even_mean_loop({N}), {} probes a call; {ROUNDS} interleaved rounds (median \
          ratio [quartiles]): plain {}, profiled {} = {} plain ({:+.3} ns per probe), plain again \
-         {}",
+         {}; fastest rounds: plain {}, profiled {} = {:.3}x ({:+.3} ns per probe)",
         grouped(count),
         human_ns(plain * 1e9),
         human_ns(rounds.median(1) * 1e9),
         common::ratio_text(rounds.ratio(1)),
         (ratio - 1.0) * plain * 1e9 / count as f64,
         common::ratio_text(rounds.ratio(2)),
+        human_ns(rounds.min(0) * 1e9),
+        human_ns(rounds.min(1) * 1e9),
+        rounds.min_ratio(1),
+        (rounds.min(1) - rounds.min(0)) * 1e9 / count as f64,
     ));
     if !common::callgrind_available() {
         say("probes: callgrind skipped (OVERHEAD_NO_CALLGRIND set, or no valgrind)");

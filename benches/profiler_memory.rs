@@ -92,6 +92,37 @@ fn profiler_memory() -> (i64, u64) {
     (all - counted, common::rss_bytes())
 }
 
+/// Calls `f(i)` for `i` in `1..n`, and takes the profiler's memory after each power of ten
+/// of calls (counting the one made before).
+fn calls_with_checkpoints(n: u64, mut f: impl FnMut(u64)) -> Vec<(u64, (i64, u64))> {
+    let mut checkpoints = Vec::new();
+    let mut next = 10;
+    for i in 1..n {
+        f(i);
+        if i + 1 == next {
+            checkpoints.push((next, profiler_memory()));
+            next *= 10;
+        }
+    }
+    checkpoints
+}
+
+/// `10^3: 64 B, 2,052 KiB; 10^4: ...`
+fn checkpoints_text(checkpoints: &[(u64, (i64, u64))]) -> String {
+    checkpoints
+        .iter()
+        .map(|(n, (heap, rss))| {
+            format!(
+                "10^{}: {} B, {} KiB",
+                n.ilog10(),
+                grouped_i(*heap),
+                grouped(rss / 1024)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn env_count(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -123,9 +154,9 @@ fn main() {
     black_box(small(black_box(0)));
     let first = profiler_memory();
     let start = Instant::now();
-    for i in 1..calls {
+    let checkpoints = calls_with_checkpoints(calls, |i| {
         black_box(small(black_box(i)));
-    }
+    });
     let seconds = start.elapsed().as_secs_f64();
     report(
         "a function called, each report written to /dev/null",
@@ -134,16 +165,25 @@ fn main() {
         profiler_memory(),
         seconds,
     );
+    say(format!(
+        "profiler memory, the same after 10^k calls (own heap, RSS): {}",
+        checkpoints_text(&checkpoints)
+    ));
 
     // Reports gathered by `capture`: the reports of one function are summed into one.
-    let (seconds, first, last) = memory_profiler::capture(|| {
+    let (seconds, first, last, checkpoints) = memory_profiler::capture(|| {
         black_box(small(black_box(0)));
         let first = profiler_memory();
         let start = Instant::now();
-        for i in 1..calls {
+        let checkpoints = calls_with_checkpoints(calls, |i| {
             black_box(small(black_box(i)));
-        }
-        (start.elapsed().as_secs_f64(), first, profiler_memory())
+        });
+        (
+            start.elapsed().as_secs_f64(),
+            first,
+            profiler_memory(),
+            checkpoints,
+        )
     })
     .0;
     report(
@@ -153,6 +193,10 @@ fn main() {
         last,
         seconds,
     );
+    say(format!(
+        "profiler memory, the same after 10^k calls (own heap, RSS): {}",
+        checkpoints_text(&checkpoints)
+    ));
 
     // One call whose loop runs once, then one whose loop runs `iterations` times.
     black_box(long_loop(black_box(1)));

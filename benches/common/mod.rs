@@ -191,6 +191,17 @@ impl Interleaved {
         (r[r.len() / 2], r[r.len() / 4], r[r.len() * 3 / 4])
     }
 
+    /// Run `i`'s fastest round against the baseline's fastest: on a machine shared with other
+    /// work, the rounds nothing disturbed.
+    pub fn min_ratio(&self, i: usize) -> f64 {
+        self.min(i) / self.min(0)
+    }
+
+    /// Run `i`'s fastest round, in seconds.
+    pub fn min(&self, i: usize) -> f64 {
+        self.times[i].iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
     /// Run `i`'s median time, in seconds.
     pub fn median(&self, i: usize) -> f64 {
         let mut t = self.times[i].clone();
