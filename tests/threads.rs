@@ -1,7 +1,7 @@
 //! Per-thread figures stay exact while other threads allocate, and concurrent reports never
 //! interleave.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use memory_profiler::{capture, profile};
@@ -17,14 +17,21 @@ fn collect(n: u64) -> u64 {
     doubled.iter().sum()
 }
 
-/// Threads that allocate, grow and free memory as fast as they can until told to stop.
-fn churn(threads: usize) -> (Arc<AtomicBool>, Vec<std::thread::JoinHandle<u64>>) {
+/// Threads that allocate, grow and free memory as fast as they can until told to stop, and
+/// count their rounds.
+fn churn(
+    threads: usize,
+) -> (
+    Arc<AtomicBool>,
+    Arc<AtomicU64>,
+    Vec<std::thread::JoinHandle<()>>,
+) {
     let stop = Arc::new(AtomicBool::new(false));
+    let rounds = Arc::new(AtomicU64::new(0));
     let handles = (0..threads)
         .map(|_| {
-            let stop = Arc::clone(&stop);
+            let (stop, rounds) = (Arc::clone(&stop), Arc::clone(&rounds));
             std::thread::spawn(move || {
-                let mut rounds = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     let mut v = Vec::new();
                     for i in 0..1000u64 {
@@ -33,18 +40,23 @@ fn churn(threads: usize) -> (Arc<AtomicBool>, Vec<std::thread::JoinHandle<u64>>)
                     let s: String = (0..100)
                         .map(|i| char::from(b'a' + (i % 26) as u8))
                         .collect();
-                    rounds += v.len() as u64 + s.len() as u64;
+                    assert_eq!((v.len(), s.len()), (1000, 100));
+                    rounds.fetch_add(1, Ordering::Relaxed);
                 }
-                rounds
             })
         })
         .collect();
-    (stop, handles)
+    (stop, rounds, handles)
 }
 
 #[test]
 fn figures_are_exact_while_other_threads_allocate() {
-    let (stop, handles) = churn(3);
+    let (stop, rounds, handles) = churn(3);
+    // The other threads are allocating before the first profiled call, and go on until the
+    // last one has been checked.
+    while rounds.load(Ordering::Relaxed) < 3 {
+        std::thread::yield_now();
+    }
     for _ in 0..50 {
         let (sum, reports) = capture(|| collect(10_000));
         assert_eq!(sum, 2 * (0..10_000u64).sum::<u64>());
@@ -65,8 +77,9 @@ fn figures_are_exact_while_other_threads_allocate() {
         assert_eq!(closing.mem_usage, entry);
     }
     stop.store(true, Ordering::Relaxed);
-    let rounds: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
-    assert!(rounds > 0, "the other threads really allocated");
+    for handle in handles {
+        handle.join().unwrap();
+    }
 }
 
 #[profile(stream = "target/tmp/threads-interleave.txt")]
