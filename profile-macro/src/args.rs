@@ -245,7 +245,7 @@ fn precision(input: ParseStream, key: Span) -> syn::Result<usize> {
 }
 
 /// Levenshtein distance, for "did you mean" on misspelt argument names.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
+fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -262,18 +262,35 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn unknown(tt: &proc_macro2::TokenTree) -> syn::Error {
+/// An argument name that is none of `names`: the error, with the nearest name if any.
+pub(crate) fn unknown(tt: &proc_macro2::TokenTree, names: &[&str], valid: &str) -> syn::Error {
     let text = tt.to_string();
-    let near = NAMES
+    let near = names
         .iter()
         .map(|n| (distance(&text.to_lowercase(), n), n))
         .min()
         .filter(|(d, _)| *d <= 2);
     let message = match near {
-        Some((_, n)) => format!("unknown argument `{text}` (did you mean `{n}`?); {VALID}"),
-        None => format!("unknown argument `{text}`; {VALID}"),
+        Some((_, n)) => format!("unknown argument `{text}` (did you mean `{n}`?); {valid}"),
+        None => format!("unknown argument `{text}`; {valid}"),
     };
     syn::Error::new_spanned(tt, message)
+}
+
+/// After an argument: the end, or a comma before the next one (`example` shows the syntax).
+/// Returns whether more arguments follow.
+pub(crate) fn separator(input: ParseStream, example: &str) -> syn::Result<bool> {
+    if input.is_empty() {
+        return Ok(false);
+    }
+    if !input.peek(Token![,]) {
+        return Err(syn::Error::new(
+            input.span(),
+            format!("expected `,`: separate the arguments with commas, as in `{example}`"),
+        ));
+    }
+    input.parse::<Token![,]>()?;
+    Ok(true)
 }
 
 impl Parse for Args {
@@ -326,7 +343,7 @@ impl Parse for Args {
                 let value = flag(input, "allocs", span)?;
                 set(&mut args.allocs, value, span, "allocs")?;
             } else if input.peek(syn::Ident::peek_any) {
-                return Err(unknown(&input.parse()?));
+                return Err(unknown(&input.parse()?, &NAMES, VALID));
             } else {
                 let tt: proc_macro2::TokenTree = input.parse()?;
                 return Err(syn::Error::new_spanned(
@@ -334,17 +351,9 @@ impl Parse for Args {
                     format!("expected an argument name, found `{tt}`; {VALID}"),
                 ));
             }
-            if input.is_empty() {
+            if !separator(input, "#[profile(precision = 3, unit = \"KiB\")]")? {
                 break;
             }
-            if !input.peek(Token![,]) {
-                return Err(syn::Error::new(
-                    input.span(),
-                    "expected `,`: separate the arguments with commas, as in \
-                     `#[profile(precision = 3, unit = \"KiB\")]`",
-                ));
-            }
-            input.parse::<Token![,]>()?;
         }
         Ok(args)
     }

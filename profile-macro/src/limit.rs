@@ -16,9 +16,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
-use syn::{Ident, ItemFn, Lit, Token};
+use syn::{Ident, ItemFn, Lit};
 
-use crate::args::{choice, distance, set, value};
+use crate::args::{choice, separator, set, unknown, value};
 
 mod kw {
     syn::custom_keyword!(peak);
@@ -142,31 +142,11 @@ impl Parse for LimitArgs {
                 let value = choice(input, "threads", span, &["current", "all"], "all")?;
                 set(&mut args.threads, value, span, "threads")?;
             } else {
-                let tt: proc_macro2::TokenTree = input.parse()?;
-                let text = tt.to_string();
-                let near = NAMES
-                    .iter()
-                    .map(|n| (distance(&text.to_lowercase(), n), n))
-                    .min()
-                    .filter(|(d, _)| *d <= 2);
-                let message = match near {
-                    Some((_, n)) => {
-                        format!("unknown argument `{text}` (did you mean `{n}`?); {VALID}")
-                    }
-                    None => format!("unknown argument `{text}`; {VALID}"),
-                };
-                return Err(syn::Error::new_spanned(tt, message));
+                return Err(unknown(&input.parse()?, &NAMES, VALID));
             }
-            if input.is_empty() {
+            if !separator(input, "#[limit(peak = \"1 MiB\", leaks = \"0 B\")]")? {
                 break;
             }
-            if !input.peek(Token![,]) {
-                return Err(syn::Error::new(
-                    input.span(),
-                    "expected `,`: separate the arguments with commas, as in `#[limit(peak = \"1 MiB\", leaks = \"0 B\")]`",
-                ));
-            }
-            input.parse::<Token![,]>()?;
         }
         if args.peak.is_none() && args.leaks.is_none() && args.allocations.is_none() {
             return Err(syn::Error::new(
