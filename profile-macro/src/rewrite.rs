@@ -6,14 +6,18 @@
 //!
 //! ```text
 //! let v = f();                 g.line(N); let v = f();
-//! for x in it { body }         g.resume(N);
+//! for x in it { body }         g.line(N);              // the head, and the first next()
 //!                              { match IntoIterator::into_iter(it) {
-//!                                  mut iter => loop {
-//!                                      g.line(N);      // once per next(): iterations + 1
-//!                                      match Iterator::next(&mut iter) {
-//!                                          Some(x) => { body }, None => break,
+//!                                  mut iter => {
+//!                                      let mut again = false;
+//!                                      loop {
+//!                                          if again { g.line(N); }   // every later next():
+//!                                          again = true;             // iterations + 1 in all
+//!                                          match Iterator::next(&mut iter) {
+//!                                              Some(x) => { body }, None => break,
+//!                                          }
 //!                                      }
-//!                                  },
+//!                                  }
 //!                              }; }                     (rustc's own desugaring of `for`: the
 //!                                                       head's temporaries drop at its end)
 //! #[cfg(p)] a(); b();          #[cfg(p)] g.line(N); a();
@@ -76,6 +80,10 @@ pub struct Rewriter {
     /// In an `async fn`, each `.await` of the body is wrapped so that the call is charged per
     /// poll (`fut.await` → `guard.polled(fut).await`).
     is_async: bool,
+    /// Set by the statement probe of a `for` that counted an occurrence of its row (the head's
+    /// evaluation, together with the first `next()`); taken by `rewrite_for`, whose header
+    /// probe then counts every later `next()` only.
+    for_counted: bool,
 }
 
 impl Rewriter {
@@ -87,6 +95,7 @@ impl Rewriter {
             prev: Prev::at(0),
             probes: 0,
             is_async,
+            for_counted: false,
         }
     }
 
@@ -154,12 +163,18 @@ impl Rewriter {
             let own = cfg_gate(attrs);
             let row = self.row(start_line(&stmt));
             match &stmt {
-                // The header probe inside the loop counts each `next()`; this one charges the
-                // iterator's creation to the header without counting an occurrence.
+                // The head: an occurrence of the row (its evaluation and the first `next()`),
+                // so that a head left early (by `?`, `return` or a panic) still ran once; the
+                // header probe inside the loop counts every later `next()`. When the row
+                // already ran (another statement on the line) or may have (a `cfg`'d one), the
+                // head only resumes the row, and the header probe counts every `next()`.
                 Stmt::Expr(Expr::ForLoop(_), _) => {
-                    let probe = self.probe("resume", row, own.as_ref());
+                    let count = self.prev.as_ref().is_none_or(|prev| prev.row != row);
+                    let method = if count { "line" } else { "resume" };
+                    let probe = self.probe(method, row, own.as_ref());
                     out.push(probe);
                     self.prev = Some(Prev { row, gate: own });
+                    self.for_counted = count;
                 }
                 // The header probe inside the loop counts each evaluation of the condition.
                 Stmt::Expr(Expr::While(_), _) => {}
@@ -210,6 +225,7 @@ impl Rewriter {
     }
 
     fn rewrite_for(&mut self, for_loop: &mut syn::ExprForLoop) -> Expr {
+        let counted = std::mem::take(&mut self.for_counted);
         self.visit_expr_mut(&mut for_loop.expr);
         let row = self.row(span_line(for_loop.for_token.span));
         self.prev = Prev::at(row);
@@ -226,6 +242,16 @@ impl Rewriter {
         let header = self.probe("line", row, None);
         let iter = Ident::new("__mp_iter", Span::mixed_site());
         let span = for_loop.for_token.span;
+        // The head's probe counted the first `next()`: the header probe counts the later ones.
+        let (first, header) = if counted {
+            let again = Ident::new("__mp_again", Span::mixed_site());
+            (
+                quote!(let mut #again = false;),
+                quote!(if #again { #header } #again = true;),
+            )
+        } else {
+            (TokenStream::new(), quote!(#header))
+        };
         // The `match` is a statement of its own block, as rustc's own desugaring drops the
         // head's temporaries when the loop ends: a `for` in tail position must not keep them
         // (a lock guard, a `RefCell` borrow) alive until after the function's locals.
@@ -233,13 +259,16 @@ impl Rewriter {
             #(#attrs)*
             {
                 match ::core::iter::IntoIterator::into_iter(#expr) {
-                    mut #iter => #label loop {
-                        #header
-                        match ::core::iter::Iterator::next(&mut #iter) {
-                            ::core::option::Option::Some(#pat) => #body,
-                            ::core::option::Option::None => break,
+                    mut #iter => {
+                        #first
+                        #label loop {
+                            #header
+                            match ::core::iter::Iterator::next(&mut #iter) {
+                                ::core::option::Option::Some(#pat) => #body,
+                                ::core::option::Option::None => break,
+                            }
                         }
-                    },
+                    }
                 };
             }
         })
