@@ -129,22 +129,27 @@ fn units(n: u64) {
     }
 }
 
-/// `n` units on each of `threads` threads, started together; the time from the start to the
-/// last join.
+/// `n` units on each of `threads` threads, started together: the time from the first thread's
+/// start to the last one's end, as the threads themselves see it (a main thread descheduled
+/// at the wrong moment cannot shorten it).
 fn timed_on_threads(threads: usize, n: u64) -> Duration {
-    let barrier = Barrier::new(threads + 1);
-    // The scope joins its threads before it returns.
-    let start = std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                barrier.wait();
-                units(n);
-            });
-        }
-        barrier.wait();
-        Instant::now()
+    let barrier = Barrier::new(threads);
+    let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    units(n);
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    start.elapsed()
+    let start = spans.iter().map(|s| s.0).min().unwrap();
+    let end = spans.iter().map(|s| s.1).max().unwrap();
+    end - start
 }
 
 /// Units per allocator and round of the interleaved measurement, and the rounds.

@@ -77,7 +77,8 @@ struct Scene {
     title: Option<String>,
     lines: Vec<(RGBColor, Vec<(f64, f64)>)>,
     brackets: Vec<Bracket>,
-    dashed: Vec<(RGBColor, Vec<(f64, f64)>)>,
+    /// Trend lines: (colour, points, legend label).
+    dashed: Vec<(RGBColor, Vec<(f64, f64)>, String)>,
     /// Peak markers: (colour, time, MiB), drawn as dashed lines across the axes.
     peaks: Vec<(RGBColor, f64, f64)>,
     legend: Vec<LegendEntry>,
@@ -219,11 +220,11 @@ fn scene(profiles: &[(String, Profile)], options: &PlotOptions) -> Result<Scene,
         let mut label = start_label(start);
         if options.slope {
             if let Some((slope, intercept)) = trend(&line) {
-                label.push_str(&format!(" slope {slope:.5}"));
                 let (t0, t1) = (line[0].0, line[line.len() - 1].0);
                 scene.dashed.push((
                     TREND,
                     vec![(t0, intercept + slope * t0), (t1, intercept + slope * t1)],
+                    format!("trend, slope {slope:.5} MiB/s"),
                 ));
             }
         }
@@ -319,14 +320,12 @@ fn scene(profiles: &[(String, Profile)], options: &PlotOptions) -> Result<Scene,
             }
         }
     }
-    if options.slope {
-        for entry in &scene.dashed {
-            scene.legend.push(LegendEntry {
-                color: entry.0,
-                sample: Sample::Thin,
-                label: "trend".into(),
-            });
-        }
+    for (color, _, label) in &scene.dashed {
+        scene.legend.push(LegendEntry {
+            color: *color,
+            sample: Sample::Thin,
+            label: label.clone(),
+        });
     }
     let (x0, x1) = match window {
         Some(w) => w,
@@ -461,7 +460,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Res
                 .map_err(err)?;
         }
     }
-    for (color, points) in &scene.dashed {
+    for (color, points, _) in &scene.dashed {
         chart
             .draw_series(DashedLineSeries::new(
                 points.iter().copied(),

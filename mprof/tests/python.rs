@@ -263,3 +263,44 @@ fn python_reads_ours() {
     assert!(dir.join("theirs.png").is_file());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn window_slope_and_bad_arguments() {
+    let dir = tmp_dir("window");
+    let out = mprof_in(&dir)
+        .arg("plot")
+        .arg(data("python_mean.dat"))
+        .args(["-w", "0.55,0.9", "-s", "--size", "800x400", "-o", "w.svg"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(dir.join("w.svg")).unwrap();
+    assert!(svg.contains(r#"width="800" height="400""#));
+    assert!(svg.contains("trend, slope "));
+    assert!(svg.contains("both 0.070s"));
+    for (args, message) in [
+        (
+            &["plot", "-w", "1,0"][..],
+            "the window's start must be before its end",
+        ),
+        (&["plot", "-o", "x.gif"], "name it .png or .svg"),
+        (&["plot", "--size", "10x10"], "from 200x150"),
+        (&["peak", "missing.dat"], "file missing.dat not found"),
+        (&["peak"], "no input file found"),
+        (&["run"], "Usage: mprof run"),
+    ] {
+        let mut command = mprof_in(&dir);
+        command.args(args);
+        if args[0] == "plot" {
+            command.arg(data("python_mean.dat"));
+        }
+        let out = command.output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
