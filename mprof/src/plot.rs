@@ -72,13 +72,15 @@ struct LegendEntry {
 /// A call of a profiled function: (colour, (entry time, MiB), (exit time, MiB)).
 type Bracket = (RGBColor, (f64, f64), (f64, f64));
 
+/// A trend line: (colour, points, legend label).
+type Trend = (RGBColor, Vec<(f64, f64)>, String);
+
 /// Everything to draw, in seconds from each file's start and MiB.
 struct Scene {
     title: Option<String>,
     lines: Vec<(RGBColor, Vec<(f64, f64)>)>,
     brackets: Vec<Bracket>,
-    /// Trend lines: (colour, points, legend label).
-    dashed: Vec<(RGBColor, Vec<(f64, f64)>, String)>,
+    dashed: Vec<Trend>,
     /// Peak markers: (colour, time, MiB), drawn as dashed lines across the axes.
     peaks: Vec<(RGBColor, f64, f64)>,
     legend: Vec<LegendEntry>,
