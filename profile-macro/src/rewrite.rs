@@ -422,7 +422,16 @@ impl VisitMut for Rewriter {
                 self.visit_expr_mut(&mut awaited.base);
                 let guard = &self.guard;
                 let base = &awaited.base;
-                *awaited.base = parse_quote!(#guard.polled(#base));
+                let polled: Expr = parse_quote!(#guard.polled(#base));
+                // In parentheses spanned at the user's `.await`: the expression then starts at
+                // a token of the user's edition, which rustc reads off the span for the
+                // edition's rules (a `let` chain whose scrutinee awaits is 2024's only; the
+                // guard's mixed-site span has the macro crate's edition).
+                *awaited.base = Expr::Paren(syn::ExprParen {
+                    attrs: Vec::new(),
+                    paren_token: syn::token::Paren(awaited.await_token.span),
+                    expr: Box::new(polled),
+                });
             }
             Expr::Repeat(repeat) => self.visit_expr_mut(&mut repeat.expr), // the length is const
             // Not rewritten: their cost shows on the line that runs them.
