@@ -41,8 +41,14 @@ mod plain_closures;
 mod plain_control;
 #[path = "shapes/items_macros.rs"]
 mod plain_items_macros;
+#[path = "shapes/macro_made.rs"]
+mod plain_macro_made;
 #[path = "shapes/methods.rs"]
 mod plain_methods;
+#[path = "shapes/panics.rs"]
+mod plain_panics;
+#[path = "shapes/recursion.rs"]
+mod plain_recursion;
 #[path = "shapes/temps.rs"]
 mod plain_temps;
 
@@ -76,8 +82,14 @@ mod profiled_closures;
 mod profiled_control;
 #[path = "shapes/items_macros.rs"]
 mod profiled_items_macros;
+#[path = "shapes/macro_made.rs"]
+mod profiled_macro_made;
 #[path = "shapes/methods.rs"]
 mod profiled_methods;
+#[path = "shapes/panics.rs"]
+mod profiled_panics;
+#[path = "shapes/recursion.rs"]
+mod profiled_recursion;
 #[path = "shapes/temps.rs"]
 mod profiled_temps;
 
@@ -86,6 +98,9 @@ mod profiled_temps;
 // ---------------------------------------------------------------------------------------------
 
 const SHAPE_FILES: &[&[Case]] = &[
+    profiled_macro_made::CASES,
+    profiled_recursion::CASES,
+    profiled_panics::CASES,
     profiled_asyncs::CASES,
     profiled_items_macros::CASES,
     profiled_attrs::CASES,
@@ -136,6 +151,21 @@ fn asyncs() {
     run_cases(profiled_asyncs::CASES);
 }
 
+#[test]
+fn panics() {
+    run_cases(profiled_panics::CASES);
+}
+
+#[test]
+fn recursion() {
+    run_cases(profiled_recursion::CASES);
+}
+
+#[test]
+fn macro_made() {
+    run_cases(profiled_macro_made::CASES);
+}
+
 /// Every case again, counting the profiled functions that reported: at least 150, and every
 /// `#[p]` of the shape files among them (no shape is left out of the cases).
 #[test]
@@ -159,6 +189,11 @@ fn the_corpus_has_at_least_150_functions_and_runs_them_all() {
             }
         }
     }
+    println!(
+        "{} profiled functions compared with their plain twins, in {} cases",
+        seen.len(),
+        SHAPE_FILES.iter().map(|cases| cases.len()).sum::<usize>()
+    );
     assert!(
         seen.len() >= 150,
         "{} profiled functions in the corpus, fewer than 150: {seen:#?}",
