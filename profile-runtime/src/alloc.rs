@@ -113,10 +113,11 @@ unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // Counted first (a deallocation cannot fail), so that the inner call ends the method.
+        on_dealloc(layout.size());
         // SAFETY: the caller guarantees `ptr` was allocated by this allocator (hence by `inner`)
         // with `layout`.
         Self::inner_call(|| unsafe { self.inner.dealloc(ptr, layout) });
-        on_dealloc(layout.size());
     }
 
     #[inline]
@@ -135,7 +136,9 @@ pub(crate) struct ThreadCounters {
     allocations: Cell<u64>,
     deallocations: Cell<u64>,
     reallocations: Cell<u64>,
-    bytes_allocated: Cell<u64>,
+    /// Bytes allocated plus bytes freed. Every allocator event raises it (no block is empty),
+    /// so a probe that finds it unchanged knows, with one read, that nothing happened.
+    bytes_moved: Cell<u64>,
     bytes_freed: Cell<u64>,
     /// The highest live total since the innermost open measurement started (see `sample`).
     peak: Cell<i64>,
@@ -149,7 +152,7 @@ impl ThreadCounters {
             allocations: Cell::new(0),
             deallocations: Cell::new(0),
             reallocations: Cell::new(0),
-            bytes_allocated: Cell::new(0),
+            bytes_moved: Cell::new(0),
             bytes_freed: Cell::new(0),
             peak: Cell::new(0),
             paused: Cell::new(0),
@@ -157,10 +160,13 @@ impl ThreadCounters {
     }
 
     #[inline(always)]
+    fn bytes_allocated(&self) -> u64 {
+        self.bytes_moved.get().wrapping_sub(self.bytes_freed.get())
+    }
+
+    #[inline(always)]
     fn live(&self) -> i64 {
-        self.bytes_allocated
-            .get()
-            .wrapping_sub(self.bytes_freed.get()) as i64
+        self.bytes_allocated().wrapping_sub(self.bytes_freed.get()) as i64
     }
 
     #[inline(always)]
@@ -225,8 +231,8 @@ fn on_alloc(size: usize) {
     }
     let counted = counting(|c| {
         c.allocations.set(c.allocations.get() + 1);
-        c.bytes_allocated
-            .set(c.bytes_allocated.get().wrapping_add(size as u64));
+        c.bytes_moved
+            .set(c.bytes_moved.get().wrapping_add(size as u64));
         c.raise_peak();
     });
     if counted && PROCESS_USERS.load(Relaxed) != 0 {
@@ -244,6 +250,8 @@ fn on_dealloc(size: usize) {
     }
     let counted = counting(|c| {
         c.deallocations.set(c.deallocations.get() + 1);
+        c.bytes_moved
+            .set(c.bytes_moved.get().wrapping_add(size as u64));
         c.bytes_freed
             .set(c.bytes_freed.get().wrapping_add(size as u64));
     });
@@ -261,8 +269,12 @@ fn on_realloc(old: usize, new: usize) {
     }
     let counted = counting(|c| {
         c.reallocations.set(c.reallocations.get() + 1);
-        c.bytes_allocated
-            .set(c.bytes_allocated.get().wrapping_add(new as u64));
+        c.bytes_moved.set(
+            c.bytes_moved
+                .get()
+                .wrapping_add(new as u64)
+                .wrapping_add(old as u64),
+        );
         c.bytes_freed
             .set(c.bytes_freed.get().wrapping_add(old as u64));
         c.raise_peak();
@@ -346,7 +358,7 @@ pub fn thread_stats() -> Stats {
             allocations: c.allocations.get(),
             deallocations: c.deallocations.get(),
             reallocations: c.reallocations.get(),
-            bytes_allocated: c.bytes_allocated.get(),
+            bytes_allocated: c.bytes_allocated(),
             bytes_freed: c.bytes_freed.get(),
         })
         .unwrap_or_default()
@@ -393,7 +405,7 @@ fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
     to.allocations.set(from.allocations.get());
     to.deallocations.set(from.deallocations.get());
     to.reallocations.set(from.reallocations.get());
-    to.bytes_allocated.set(from.bytes_allocated.get());
+    to.bytes_moved.set(from.bytes_moved.get());
     to.bytes_freed.set(from.bytes_freed.get());
     to.peak.set(from.peak.get());
     to.paused.set(from.paused.get());
@@ -409,9 +421,10 @@ pub(crate) struct Sample {
     pub peak: i64,
     /// Allocations so far (reallocations not included).
     pub allocations: u64,
-    /// For the thread's heap: bytes allocated and freed so far. Any allocator event changes
-    /// one of them, so a probe that finds them unchanged knows nothing happened.
-    pub bytes: (u64, u64),
+    /// For the thread's heap: its bytes moved (allocated plus freed) so far, which every
+    /// allocator event raises; `u64::MAX`, which no count reaches, for other heaps, so that
+    /// their probes never take the "nothing happened" path.
+    pub events: u64,
 }
 
 /// Reads this thread's heap and restarts its peak at the current live total.
@@ -425,18 +438,17 @@ pub(crate) fn sample_thread() -> Sample {
                 live,
                 peak,
                 allocations: c.allocations.get(),
-                bytes: (c.bytes_allocated.get(), c.bytes_freed.get()),
+                events: c.bytes_moved.get(),
             }
         })
         .unwrap_or_default()
 }
 
-/// This thread's bytes allocated and freed so far: the probes' test for "nothing happened".
+/// This thread's bytes moved so far (see `Sample::events`): the probes' test for "nothing
+/// happened".
 #[inline(always)]
-pub(crate) fn thread_bytes() -> (u64, u64) {
-    THREAD
-        .try_with(|c| (c.bytes_allocated.get(), c.bytes_freed.get()))
-        .unwrap_or_default()
+pub(crate) fn thread_events() -> u64 {
+    THREAD.try_with(|c| c.bytes_moved.get()).unwrap_or_default()
 }
 
 /// Restores the peak of an enclosing measurement after an inner one ended: the enclosing one
@@ -459,7 +471,7 @@ pub(crate) fn sample_process() -> Sample {
         live,
         peak,
         allocations: PROCESS.allocations.load(Relaxed),
-        bytes: (0, 0),
+        events: u64::MAX,
     }
 }
 

@@ -288,9 +288,8 @@ macro_rules! recorder {
             cur: $U64,
             live: $I64,
             allocs: $U64,
-            /// `Sample::bytes` when the interval started.
-            allocated: $U64,
-            freed: $U64,
+            /// `Sample::events` when the interval started.
+            events: $U64,
             /// The running line's Mem usage from before its current occurrence.
             mem_before: $I64,
             /// The highest heap seen by this call's probes.
@@ -303,8 +302,7 @@ macro_rules! recorder {
                     cur: <$U64>::new(0),
                     live: <$I64>::new(0),
                     allocs: <$U64>::new(0),
-                    allocated: <$U64>::new(0),
-                    freed: <$U64>::new(0),
+                    events: <$U64>::new(u64::MAX),
                     mem_before: <$I64>::new(0),
                     max_peak: <$I64>::new(0),
                 }
@@ -315,8 +313,7 @@ macro_rules! recorder {
             fn restart(&self, now: &Sample) {
                 self.live.set(now.live);
                 self.allocs.set(now.allocations);
-                self.allocated.set(now.bytes.0);
-                self.freed.set(now.bytes.1);
+                self.events.set(now.events);
             }
 
             fn save(&self) -> Paused {
@@ -409,28 +406,32 @@ macro_rules! recorder {
             }
 
             /// Closes the running line's interval and opens row `idx`'s.
-            #[inline(always)]
+            ///
+            /// Inlined into every probe of optimised builds; in unoptimised builds (where the
+            /// runtime has debug assertions) a call, so that a function of hundreds of lines
+            /// does not make the compiler inline hundreds of copies.
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline(never))]
             fn step(&self, idx: usize, count: bool) {
                 // Fast path: on the thread's heap, when the allocator did nothing since the last
                 // probe, the running line ended where it started, which `start` already recorded as
                 // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
                 // here reads what the previous probe wrote, so consecutive probes do not wait on each
                 // other.
-                if let Source::Thread = self.source {
-                    let unchanged = self.key.with(|t| {
-                        let run = &t.run;
-                        if alloc::thread_bytes() != (run.allocated.get(), run.freed.get()) {
-                            return false;
-                        }
-                        let live = run.live.get();
-                        let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
-                        run.mem_before.set(before);
-                        run.cur.set(idx as u64);
-                        true
-                    });
-                    if unchanged {
-                        return;
+                // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
+                let unchanged = self.key.with(|t| {
+                    let run = &t.run;
+                    if alloc::thread_events() != run.events.get() {
+                        return false;
                     }
+                    let live = run.live.get();
+                    let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
+                    run.mem_before.set(before);
+                    run.cur.set(idx as u64);
+                    true
+                });
+                if unchanged {
+                    return;
                 }
                 self.step_sampled(idx, count);
             }
@@ -690,7 +691,7 @@ impl Source {
                     live: s.live(),
                     peak: s.live(),
                     allocations: s.allocations,
-                    bytes: (0, 0),
+                    events: u64::MAX,
                 }
             }
             Source::Rss => {
@@ -699,7 +700,7 @@ impl Source {
                     live,
                     peak: live,
                     allocations: 0,
-                    bytes: (0, 0),
+                    events: u64::MAX,
                 }
             }
         }
