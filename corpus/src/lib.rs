@@ -745,6 +745,7 @@ macro_rules! both {
 /// The `cases!` of the profiled copy of a shape file: the twin modules, and the table of the
 /// file's cases (`CASES`). The plain copy's `cases!` expands to nothing.
 #[macro_export]
+#[allow(clippy::crate_in_macro_def)] // the twin modules are the calling crate's
 macro_rules! cases_table {
     ($plain:ident $profiled:ident; $($name:ident => $body:block)*) => {
         #[allow(unused_imports)]

@@ -288,12 +288,19 @@ impl Rewriter {
             ..
         } = while_loop;
         let header = self.probe("line", row, None);
-        let span = while_loop.while_token.span;
+        // The `if` is the user's `while` (its edition is the condition's: a `while let` chain
+        // is 2024's), the `loop`, `else` and `break` the macro's, placed at the `while` (for
+        // errors). The `if`'s span then ends in the macro's, as rustc's own lowering of
+        // `while` is marked, and lints do not take the condition for an `if`'s
+        // (`blocks_in_conditions` on `while { .. } { .. }`).
+        let user = while_loop.while_token.span;
+        let span = Span::call_site().located_at(user);
+        let if_token = quote_spanned!(user=> if);
         parse_quote_spanned_expr(quote_spanned! {span=>
             #(#attrs)*
             #label loop {
                 #header
-                if #cond #body else { break }
+                #if_token #cond #body else { break }
             }
         })
     }

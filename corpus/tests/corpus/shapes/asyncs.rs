@@ -4,6 +4,9 @@
 //! be either) and futures that are (their twins must be too), futures dropped before they
 //! complete, async closures and blocks inside, panics.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::useless_vec)]
+
 prelude!();
 
 use std::cell::Cell;

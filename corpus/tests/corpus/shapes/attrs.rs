@@ -4,6 +4,9 @@
 //! `unsafe` blocks), `extern "C"` and `extern "system"` functions, visibilities, raw identifiers,
 //! diverging functions and one-liners.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::let_and_return, clippy::useless_vec)]
+
 prelude!();
 
 use std::panic::Location;
@@ -91,16 +94,20 @@ pub fn documented(x: u8) -> u8 {
     x.wrapping_mul(3)
 }
 
+// Not `#[expect]`: clippy's lints of the shape of a body's end do not fire on the profiled
+// twin (the tail's probe and the tail mark come between `let y = ..;` and `y`; `return y`
+// becomes `return guard.ret(y)`, which clippy takes for a macro's), so an expectation of them
+// is unfulfilled there (a known limitation).
 #[p]
-#[expect(clippy::let_and_return, reason = "the shape under test")]
-pub fn expect_let_and_return(x: u32) -> u32 {
+#[allow(clippy::let_and_return, reason = "the shape under test")]
+pub fn allow_let_and_return(x: u32) -> u32 {
     let y = x * 3;
     y
 }
 
 #[p]
-#[expect(clippy::needless_return, reason = "the shape under test")]
-pub fn expect_needless_return(x: u32) -> u32 {
+#[allow(clippy::needless_return, reason = "the shape under test")]
+pub fn allow_needless_return(x: u32) -> u32 {
     let y = x + 2;
     return y;
 }
@@ -273,8 +280,8 @@ cases! { plain_attrs profiled_attrs;
         both!(cfg_attr_fn: |m| m::cfg_attr_fn(1));
     }
     lint_expectations => {
-        both!(expect_let_and_return: |m| m::expect_let_and_return(2));
-        both!(expect_needless_return: |m| m::expect_needless_return(2));
+        both!(allow_let_and_return: |m| m::allow_let_and_return(2));
+        both!(allow_needless_return: |m| m::allow_needless_return(2));
         both!(expect_on_statements: |m| m::expect_on_statements(2));
     }
     options => {
@@ -312,6 +319,7 @@ cases! { plain_attrs profiled_attrs;
         // `-> !` stays `!`: it coerces to any type.
         both!(panic fail: |m| {
             let never: fn(&str) -> ! = m::fail;
+            #[allow(clippy::diverging_sub_expression)] // `!` coerced to a `String`
             let _: String = never("typed");
         });
     }

@@ -2,6 +2,9 @@
 //! position, const generics, references into the arguments, patterns as parameters, literal
 //! and never-type inference through returns, edition 2024's `Box<[T]>` iteration.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::let_and_return)]
+
 prelude!();
 
 use std::fmt::{Debug, Display};

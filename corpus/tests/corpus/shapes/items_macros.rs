@@ -4,6 +4,9 @@
 //! declared inside the body (functions, types with impls, traits, consts, statics, `use`,
 //! modules, thread locals, a profiled function).
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::let_and_return)]
+
 prelude!();
 
 use std::fmt::Write as _;
@@ -11,6 +14,7 @@ use std::fmt::Write as _;
 use corpus::{D, log};
 
 #[p]
+#[allow(clippy::non_minimal_cfg, clippy::same_item_push)] // the shapes under test
 pub fn cfg_stmts() -> Vec<&'static str> {
     let mut v = Vec::with_capacity(8);
     #[cfg(any())]
@@ -53,6 +57,7 @@ pub fn cfg_stmts() -> Vec<&'static str> {
 
 #[rustfmt::skip]
 #[p]
+#[allow(clippy::non_minimal_cfg)] // the shape under test
 pub fn same_line_cfg() -> Vec<&'static str> {
     let mut v = Vec::with_capacity(4);
     #[cfg(any())] v.push("cfg-out"); v.push("after cfg-out");
@@ -86,7 +91,7 @@ pub fn std_macros() -> Result<String, std::fmt::Error> {
     let c = concat!("a", 1, 'b');
     let f = format!("{m}{c}{}", stringify!(x + y));
     s.push_str(&f);
-    let n = line!() - line!();
+    let n = line!();
     s.push_str(if cfg!(debug_assertions) {
         "debug"
     } else {
@@ -97,6 +102,7 @@ pub fn std_macros() -> Result<String, std::fmt::Error> {
 }
 
 #[p]
+#[allow(clippy::vec_init_then_push)] // the pushes are the macros under test
 pub fn local_macros() -> (Vec<u32>, u32, usize) {
     macro_rules! double {
         ($e:expr) => {

@@ -3,6 +3,9 @@
 //! through `dyn`), trait impls of std traits (`Iterator`, `Add`, `Display`, `Drop`, `From`,
 //! `Default`, `Deref`), associated types and consts, impls with lifetimes.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::let_and_return)]
+
 prelude!();
 
 use std::fmt;

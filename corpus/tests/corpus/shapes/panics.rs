@@ -4,6 +4,9 @@
 //! assertion failures, `unwrap`, indexing and overflow. And panics caught inside the function,
 //! which returns normally; a lock poisoned by a panic.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::let_and_return, clippy::useless_vec)]
+
 prelude!();
 
 use std::panic::catch_unwind;

@@ -3,6 +3,9 @@
 //! with `?` and early returns, with drops at every level, through a `&mut dyn FnMut`, and with
 //! memoisation in a map passed down.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::useless_vec)]
+
 prelude!();
 
 use std::collections::BTreeMap;

@@ -4,6 +4,9 @@
 //! temporary lifetime extension, statement and argument temporaries, drop flags (conditional
 //! and looped moves), partial moves, `_` patterns, assignments, field and element order.
 
+// Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
+#![allow(clippy::useless_vec)]
+
 prelude!();
 
 use std::cell::RefCell;
@@ -401,7 +404,7 @@ pub fn returns_a_droppable(k: u32) -> (D, u32) {
 #[p]
 pub fn heap_temporaries(n: usize) -> usize {
     let a = vec![0u8; n].len();
-    let b = format!("{}", "x".repeat(n)).len();
+    let b = format!("{}-", "x".repeat(n)).len();
     let c = {
         let v = vec![1u32; n];
         v.iter().sum::<u32>() as usize
