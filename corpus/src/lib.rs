@@ -275,7 +275,8 @@ fn same_usage(spec: Spec, usage: &Usage, expected: &Usage) {
 
 /// Runs the plain twin, then the profiled one, each on arguments made by its `setup` before its
 /// measurement starts, and each value through its `post` closure after the measurement ends
-/// (to turn what the twins return, whose types may differ, into comparable values). Both must
+/// (to turn what the twins return, whose types may differ, into comparable values); all of it
+/// under `capture`, so that no report is printed. Both must
 /// return the same value, log the same events in the same order and allocate the same; the
 /// profiled twin's reports must be sound (see the crate's docs). Returns the value.
 #[track_caller]
@@ -293,17 +294,18 @@ pub fn twin<A1, A2, R1, R2, T: PartialEq + Debug>(
     take_log();
     let ((expected, expected_usage), plain_reports) = capture(|| {
         let args = plain_setup();
-        measure(|| plain(args))
+        let (value, usage) = measure(|| plain(args));
+        (plain_post(value), usage)
     });
-    let expected = plain_post(expected);
     let expected_log = take_log();
     CALLS.with(|calls| calls.set(None));
     let ((got, usage), reports) = capture(|| {
         let args = profiled_setup();
-        measure(|| profiled(args))
+        let (value, usage) = measure(|| profiled(args));
+        let calls = CALLS.with(|calls| calls.take());
+        ((profiled_post(value), calls), usage)
     });
-    let calls = CALLS.with(|calls| calls.take());
-    let got = profiled_post(got);
+    let (got, calls) = got;
     let got_log = take_log();
     drop(expecting);
     assert!(

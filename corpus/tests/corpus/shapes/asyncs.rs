@@ -6,6 +6,8 @@
 
 // Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
 #![allow(clippy::useless_vec)]
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
 
 prelude!();
 

@@ -175,6 +175,29 @@ pub unsafe extern "C" fn unsafe_c_double(a: u32) -> u32 {
 }
 
 #[p]
+#[unsafe(export_name = concat!(module_path!(), "::exported_c_mul"))]
+pub extern "C" fn exported_c_mul(a: u32, b: u32) -> u32 {
+    let product = a * b;
+    product
+}
+
+#[p]
+pub fn raw_borrows_and_extern_items(x: i32) -> (i32, i32) {
+    unsafe extern "C" {
+        safe fn abs(x: i32) -> i32;
+        fn labs(x: std::ffi::c_long) -> std::ffi::c_long;
+    }
+    let mut local = x;
+    let p = &raw mut local;
+    // SAFETY: `p` points to `local`, alive and not otherwise borrowed.
+    unsafe { *p -= 1 };
+    let q = &raw const local;
+    // SAFETY: as above; `labs` has no requirement.
+    let read = unsafe { *q + labs(-2) as i32 };
+    (abs(x), read)
+}
+
+#[p]
 pub extern "system" fn system_abi(a: u64) -> u64 {
     let boxed = Box::new(a);
     *boxed + 1
@@ -220,6 +243,14 @@ pub fn diverge_in_expr(x: u32) -> u32 {
 pub fn infallible(x: u32) -> Result<u32, std::convert::Infallible> {
     let y = x.checked_add(1).unwrap_or(0);
     Ok(y)
+}
+
+#[p]
+pub fn irrefutable_infallible(x: u32) -> u32 {
+    let Ok(y) = infallible(x);
+    match infallible(y) {
+        Ok(z) => z,
+    }
 }
 
 #[p]
@@ -304,6 +335,8 @@ cases! { plain_attrs profiled_attrs;
             unsafe { f(21) }
         });
         both!(system_abi: |m| m::system_abi(9));
+        both!(exported_c_mul: |m| m::exported_c_mul(6, 7));
+        both!(raw_borrows_and_extern_items: |m| m::raw_borrows_and_extern_items(-5));
         both!(crate_visible: |m| m::crate_visible(1));
         both!(r#match: |m| m::r#match(2, 3));
     }
@@ -315,6 +348,7 @@ cases! { plain_attrs profiled_attrs;
         both!(diverge_in_expr: |m| m::diverge_in_expr(3));
         both!(panic diverge_in_expr: |m| m::diverge_in_expr(0));
         let _ = both!(infallible: |m| m::infallible(1));
+        both!(irrefutable_infallible: |m| m::irrefutable_infallible(1));
         both!(unreachable_after_return: |m| m::unreachable_after_return(1));
         // `-> !` stays `!`: it coerces to any type.
         both!(panic fail: |m| {

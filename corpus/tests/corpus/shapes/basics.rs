@@ -4,6 +4,8 @@
 
 // Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
 #![allow(clippy::let_and_return)]
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
 
 prelude!();
 
@@ -296,6 +298,20 @@ pub fn generic_twice<A: Clone + Debug, B: From<A> + Debug>(a: A) -> String {
     format!("{b1:?}/{b2:?}")
 }
 
+#[p]
+pub fn precise_capture<'a>(s: &'a str, t: &str) -> impl Fn() -> usize + use<'a> {
+    let n = t.len();
+    move || s.len() + n
+}
+
+#[p]
+pub fn inline_consts<const N: usize>() -> (usize, [u8; 4], usize) {
+    let k = const { 6 * 7 };
+    let a = [const { 1u8 + 1 }; 4];
+    let b = [0u16; N];
+    (k, a, b.len())
+}
+
 cases! { plain_basics profiled_basics;
     free => {
         both!(free: |m| m::free(2, 3));
@@ -401,6 +417,15 @@ cases! { plain_basics profiled_basics;
         both!(default_is_zero [unbalanced] (String::from("x")): |m, s| m::default_is_zero(s));
         both!(generic_twice: |m| m::generic_twice::<u8, u32>(7));
         both!(generic_twice: |m| m::generic_twice::<&str, String>("s"));
+    }
+    precise_capturing_and_inline_consts => {
+        let s = String::from("abc");
+        let f = both!(precise_capture: |m| {
+            let t = String::from("temporary");
+            call(|| m::precise_capture(&s, &t))
+        } => |f| f());
+        assert_eq!(f, 3 + 9);
+        both!(inline_consts: |m| m::inline_consts::<3>());
     }
     boxed_slices_by_value => {
         both!(boxed_slice_iter(vec![1, 2, 3].into_boxed_slice()): |m, b| m::boxed_slice_iter(b));

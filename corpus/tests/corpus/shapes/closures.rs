@@ -3,6 +3,9 @@
 //! returned and boxed, `return` and `?` inside closures, `FnOnce` consumption, captured values'
 //! drops, edition 2021+ disjoint field captures, async closures, async blocks.
 
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
+
 prelude!();
 
 use std::future::Future;

@@ -6,6 +6,8 @@
 
 // Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
 #![allow(clippy::let_and_return, clippy::useless_vec)]
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
 
 prelude!();
 
@@ -258,6 +260,18 @@ pub fn let_else(s: &str) -> Result<u32, String> {
         return Err(String::from("bad right"));
     };
     Ok(a * b)
+}
+
+#[p]
+pub fn let_else_diverging(s: &str) -> u32 {
+    let _local = D("let_else_diverging local");
+    let Ok(n) = s.parse::<u32>() else {
+        panic!("not a number: {s:?}");
+    };
+    let Some(half) = n.checked_div(2) else {
+        unreachable!()
+    };
+    half
 }
 
 #[p]
@@ -576,6 +590,8 @@ cases! { plain_control profiled_control;
         for s in ["2,3", "23", "x,3", "2,y"] {
             let _ = both!(let_else: |m| m::let_else(s));
         }
+        both!(let_else_diverging: |m| m::let_else_diverging("8"));
+        both!(panic let_else_diverging: |m| m::let_else_diverging("x"));
         let xs = [Some(1), None, Some(2), Some(100), Some(3)];
         both!(let_else_in_loop: |m| m::let_else_in_loop(&xs));
     }

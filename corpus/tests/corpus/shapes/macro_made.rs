@@ -3,6 +3,9 @@
 //! methods of impls made by a macro, macros calling macros, statements passed as a repetition,
 //! and a macro declared in a function's body that makes a profiled function there.
 
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
+
 prelude!();
 
 use corpus::{D, log};

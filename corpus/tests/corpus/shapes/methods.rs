@@ -5,6 +5,8 @@
 
 // Shapes, not style: `let x = ..; x` tails and `vec!`s made to allocate are what is tested.
 #![allow(clippy::let_and_return)]
+// The expansion of `#[profile]` holds no `unsafe`.
+#![forbid(unsafe_code)]
 
 prelude!();
 
@@ -412,7 +414,7 @@ cases! { plain_methods profiled_methods;
         both!(times (m::Counter::new(7)): |m, c| c.times(3) => |c| c.n);
         // `self: Box<Self>` by value: the box is freed after the report is taken.
         both!(unbox [unbalanced] (Box::new(m::Counter::new(7))): |m, c| c.unbox() => |c| c.n);
-        let (a, b) = (Counter::new(1), Counter::new(2));
+        let ((a, b), _) = memory_profiler::capture(|| (Counter::new(1), Counter::new(2)));
         let (larger, _) = memory_profiler::capture(|| a.larger(&b));
         assert!(std::ptr::eq(larger, &b), "the reference returned is the argument itself");
         both!(larger: |m| {
