@@ -15,6 +15,8 @@
 //! have no figures; and the rows after the first add up to what `measure` saw of the call
 //! (increments to its net, allocations to its allocations). Every profiled function that
 //! reports is counted ([`seen`]), so the size of the corpus is checked, not claimed.
+//!
+//! `CORPUS_PRINT=1 cargo test -p corpus -- --nocapture` prints every report the checks read.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
@@ -427,6 +429,9 @@ fn check_reports(
     unwinding: Option<i64>,
 ) {
     for report in reports {
+        if std::env::var_os("CORPUS_PRINT").is_some() {
+            println!("{report}");
+        }
         check_rows(report);
         SEEN.with(|s| {
             s.borrow_mut()

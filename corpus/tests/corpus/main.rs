@@ -41,6 +41,8 @@ mod plain_closures;
 mod plain_control;
 #[path = "shapes/items_macros.rs"]
 mod plain_items_macros;
+#[path = "shapes/layouts.rs"]
+mod plain_layouts;
 #[path = "shapes/macro_made.rs"]
 mod plain_macro_made;
 #[path = "shapes/methods.rs"]
@@ -82,6 +84,8 @@ mod profiled_closures;
 mod profiled_control;
 #[path = "shapes/items_macros.rs"]
 mod profiled_items_macros;
+#[path = "shapes/layouts.rs"]
+mod profiled_layouts;
 #[path = "shapes/macro_made.rs"]
 mod profiled_macro_made;
 #[path = "shapes/methods.rs"]
@@ -98,6 +102,7 @@ mod profiled_temps;
 // ---------------------------------------------------------------------------------------------
 
 const SHAPE_FILES: &[&[Case]] = &[
+    profiled_layouts::CASES,
     profiled_macro_made::CASES,
     profiled_recursion::CASES,
     profiled_panics::CASES,
@@ -164,6 +169,11 @@ fn recursion() {
 #[test]
 fn macro_made() {
     run_cases(profiled_macro_made::CASES);
+}
+
+#[test]
+fn layouts() {
+    run_cases(profiled_layouts::CASES);
 }
 
 /// Every case again, counting the profiled functions that reported: at least 150, and every
