@@ -265,3 +265,22 @@ fn a_cancelled_call_keeps_the_enclosing_peak() {
         "the peak of the measurement around the cancelled call"
     );
 }
+
+/// A `for` head left by `?` (or a panic) ran once: its row shows the occurrence and what the
+/// head allocated (before, it was charged the head's figures with no occurrence, and printed
+/// empty).
+#[test]
+fn a_for_head_left_early_ran_once() {
+    let (result, reports) =
+        memory_profiler::capture(|| profiled_control::question_in_head(&["1", "x"]));
+    assert!(result.is_err());
+    let report = reports.function("question_in_head").unwrap();
+    let head = report.line_containing("for x in xs").unwrap();
+    assert_eq!((head.occurrences, head.allocations), (1, 1), "{report}");
+    let (total, reports) =
+        memory_profiler::capture(|| profiled_control::question_in_head(&["1", "2"]));
+    assert_eq!(total, Ok(3));
+    let report = reports.function("question_in_head").unwrap();
+    let head = report.line_containing("for x in xs").unwrap();
+    assert_eq!(head.occurrences, 3, "iterations + 1:\n{report}");
+}

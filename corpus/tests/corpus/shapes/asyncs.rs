@@ -259,6 +259,27 @@ pub async fn async_panics(k: u32) -> u32 {
 #[p]
 pub async fn empty_async() {}
 
+/// A trait whose method's future must be `Send`: the profiled impl must still satisfy it.
+pub trait SendSource {
+    fn fetch_send(&self, n: usize) -> impl Future<Output = usize> + Send;
+}
+
+impl SendSource for Store {
+    #[p]
+    async fn fetch_send(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_now().await;
+        v.len() + self.items.len()
+    }
+}
+
+#[p]
+pub async fn maybe_send<T: Clone + std::fmt::Debug>(x: T) -> String {
+    let copy = x.clone();
+    yield_now().await;
+    format!("{copy:?}")
+}
+
 cases! { plain_asyncs profiled_asyncs;
     awaits_that_suspend => {
         let (v, send) = both!(async fetch: |m| m::fetch(100));
@@ -321,6 +342,15 @@ cases! { plain_asyncs profiled_asyncs;
         let (_, send) = both!(async send_generic: |m| m::send_generic(Some('x')));
         assert!(send);
         both!(async impl_trait_arg: |m| m::impl_trait_arg([1, 2, 3]));
+        let (_, send) = both!(async maybe_send: |m| m::maybe_send(3u8));
+        assert!(send);
+        let (_, send) = both!(async maybe_send [unbalanced]: |m| m::maybe_send(Rc::new(3u8)));
+        assert!(!send, "not Send when its argument is not");
+        both!(fetch_send (m::Store { items: vec![1] }): |m, s| {
+            use m::SendSource as _;
+            let send = corpus::is_send!(s.fetch_send(3));
+            (call(|| corpus::block_on(s.fetch_send(3))), send, s)
+        } => |(v, send, _)| (v, send));
         both!(async joined_blocks: |m| m::joined_blocks(4));
     }
     cancelled_futures => {

@@ -160,6 +160,15 @@ pub unsafe fn sum_raw_twice(p: *const u32, n: usize) -> u32 {
     once * 2
 }
 
+/// # Safety
+/// `p` points to a readable `u32`.
+#[p]
+pub async unsafe fn async_unsafe(p: *const u32) -> u32 {
+    corpus::yield_now().await;
+    // SAFETY: the caller's guarantee.
+    unsafe { *p }
+}
+
 #[p]
 pub extern "C" fn c_add(a: u32, b: u32) -> u32 {
     let v = vec![a, b];
@@ -335,6 +344,9 @@ cases! { plain_attrs profiled_attrs;
             unsafe { f(21) }
         });
         both!(system_abi: |m| m::system_abi(9));
+        let x = 5u32;
+        // SAFETY: `x` is alive for the call.
+        both!(async async_unsafe: |m| unsafe { m::async_unsafe(&x) });
         both!(exported_c_mul: |m| m::exported_c_mul(6, 7));
         both!(raw_borrows_and_extern_items: |m| m::raw_borrows_and_extern_items(-5));
         both!(crate_visible: |m| m::crate_visible(1));

@@ -278,6 +278,58 @@ pub fn drop_in_statement_macro() -> usize {
     2
 }
 
+#[p]
+pub fn items_named_like_the_expansion(n: u32) -> u32 {
+    use std::cell::Cell;
+    struct Key(u32);
+    struct Guard;
+    static META: u32 = 7;
+    thread_local! {
+        static TABLE: Cell<u32> = const { Cell::new(1) };
+    }
+    #[allow(unused_macros)]
+    macro_rules! thread_local {
+        () => {};
+    }
+    let _ = Guard;
+    let k = Key(n);
+    let mut s = 0;
+    for i in 0..k.0 {
+        s += i;
+    }
+    s + META + TABLE.with(Cell::get)
+}
+
+/// Functions in a module without the implicit prelude: the expansion names everything by
+/// absolute paths.
+pub mod no_prelude {
+    #![no_implicit_prelude]
+
+    use super::p;
+
+    #[p]
+    pub fn filtered(xs: &[u32]) -> ::std::vec::Vec<u32> {
+        let mut out = ::std::vec::Vec::new();
+        for x in xs {
+            if *x > 1 {
+                out.push(*x);
+            }
+        }
+        let mut i = 0;
+        while i < 2 {
+            i += 1;
+        }
+        out
+    }
+
+    #[p]
+    pub async fn awaited(n: u32) -> u32 {
+        ::corpus::yield_now().await;
+        let v = ::std::vec![n; 2];
+        v[0] + v[1]
+    }
+}
+
 cases! { plain_items_macros profiled_items_macros;
     statement_attributes => {
         let v = both!(cfg_stmts: |m| m::cfg_stmts());
@@ -308,5 +360,8 @@ cases! { plain_items_macros profiled_items_macros;
         both!(thread_local_in_body: |m| m::thread_local_in_body(3));
         both!(nested_profiled: |m| m::nested_profiled(10));
         both!(items_after_tail_statements: |m| m::items_after_tail_statements(2));
+        both!(items_named_like_the_expansion: |m| m::items_named_like_the_expansion(4));
+        both!(filtered: |m| m::no_prelude::filtered(&[1, 2, 3]));
+        both!(async awaited: |m| m::no_prelude::awaited(4));
     }
 }

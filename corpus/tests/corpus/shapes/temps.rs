@@ -188,6 +188,21 @@ pub fn lifetime_extension() -> usize {
 }
 
 #[p]
+pub fn extended_through_arms(k: u32) -> usize {
+    let s: &String = match k {
+        0 => &String::from("zero"),
+        _ => &format!("k={k}"),
+    };
+    let t = if k > 1 {
+        &D("if extended")
+    } else {
+        &D("else extended")
+    };
+    log("after extended");
+    s.len() + t.0.len()
+}
+
+#[p]
 pub fn statement_temps() -> u32 {
     D("stmt outer").pick(D("stmt inner").pick(1));
     let s = D("let a").pick(1) + D("let b").pick(2);
@@ -472,6 +487,9 @@ cases! { plain_temps profiled_temps;
     }
     statement_argument_return_temporaries => {
         both!(lifetime_extension: |m| m::lifetime_extension());
+        for k in [0, 1, 2] {
+            both!(extended_through_arms: |m| m::extended_through_arms(k));
+        }
         both!(statement_temps: |m| m::statement_temps());
         both!(argument_temps: |m| m::argument_temps());
         for k in [0, 2] {
