@@ -106,26 +106,8 @@ thread_local! {
         const { RefCell::new(BTreeSet::new()) };
     /// Set while twins run: their panics are expected, compared, and not printed.
     static EXPECTING_PANICS: Cell<bool> = const { Cell::new(false) };
-    /// Set by [`strict`].
-    static STRICT: Cell<bool> = const { Cell::new(false) };
     /// What the [`call`]s of the running twin allocated: (net, allocations).
     static CALLS: Cell<Option<(i64, u64)>> = const { Cell::new(None) };
-}
-
-/// Runs `f` without the one tolerance of the report checks, for a known bug of the runtime
-/// (profile-runtime/src/recorder.rs, `Guard::drop`): a call left by `?` counts an occurrence of
-/// the closing brace's row without starting it, so when no call of the report returned
-/// otherwise, that row's Mem usage is the cell's `i64::MIN` sentinel (printed as
-/// -8796093022208.0 MiB). Outside `strict`, that one figure is not checked.
-pub fn strict<T>(f: impl FnOnce() -> T) -> T {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            STRICT.with(|s| s.set(self.0));
-        }
-    }
-    let _reset = Reset(STRICT.with(|s| s.replace(true)));
-    f()
 }
 
 /// Marks the calls of the top function inside a twin that does more than call it (makes its
@@ -517,11 +499,7 @@ pub fn check_rows(report: &Report) {
                 row.line
             );
         }
-        let closing_after_question_mark = i + 1 == rows.len()
-            && row.mem_usage == i64::MIN
-            && !report.panicked()
-            && !STRICT.with(Cell::get);
-        if row.ran() && !closing_after_question_mark {
+        if row.ran() {
             assert!(
                 row.mem_usage.unsigned_abs() < 1 << 48,
                 "`{name}`: line {} ran, but its Mem usage is {}:\n{report}",

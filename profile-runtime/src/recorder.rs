@@ -497,17 +497,10 @@ macro_rules! recorder {
                 // A suspended call is being dropped before it completed (a cancelled future): what
                 // the thread did since it was suspended is not its work.
                 let cancelled = self.suspended.get();
-                let now = self.source.sample();
+                // Sampling restarts the thread's peak, which the enclosing measurement gets back
+                // below; a cancelled call does not sample at all, leaving that peak as it is.
+                let now = (!cancelled).then(|| self.source.sample());
                 let call_peak = self.key.with(|t| {
-                    if !cancelled {
-                        t.charge_running(&now);
-                    }
-                    if !self.closed.get() && !panicking && !cancelled {
-                        // Left by `?`: the closing brace still ends the call.
-                        if let Some(cell) = t.lines.get(N - 1) {
-                            cell.occ.set(cell.occ.get() + 1);
-                        }
-                    }
                     if panicking {
                         t.panicked.set(true);
                     }
@@ -515,6 +508,15 @@ macro_rules! recorder {
                         t.cancelled.set(true);
                     }
                     t.depth.set(t.depth.get().saturating_sub(1));
+                    let now = now.as_ref()?;
+                    t.charge_running(now);
+                    if !self.closed.get() && !panicking {
+                        // Left by `?`: the closing brace still ends the call, with the heap as
+                        // it is now.
+                        if let Some(cell) = t.lines.get(N - 1) {
+                            cell.start(now.live, true);
+                        }
+                    }
                     let call_peak = t.run.max_peak.get().max(now.peak);
                     if let Some(outer) = self.paused {
                         // The outer call's line goes on from here; the heap it reached while it
@@ -525,11 +527,11 @@ macro_rules! recorder {
                                 cell.peak.set(peak);
                             }
                         }
-                        t.run.resume(outer, &now, call_peak);
+                        t.run.resume(outer, now, call_peak);
                     }
-                    call_peak
+                    Some(call_peak)
                 });
-                if !cancelled {
+                if let Some(call_peak) = call_peak {
                     self.source
                         .restore_peak(self.saved_peak.get().max(call_peak));
                 }

