@@ -37,9 +37,10 @@ pub fn error_with(err: syn::Error, item: TokenStream) -> TokenStream {
 /// Parses the item as a function; anything else gets an error naming what it is (and the
 /// attribute, `attr`, that was put on it).
 pub fn parse_function(item: TokenStream, attr: &str) -> syn::Result<ItemFn> {
-    if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
-        return Ok(function);
-    }
+    let as_function = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(function) => return Ok(function),
+        Err(err) => err,
+    };
     if let Ok(method) = syn::parse2::<syn::TraitItemFn>(item.clone()) {
         if method.default.is_none() {
             return Err(syn::Error::new_spanned(
@@ -84,11 +85,16 @@ pub fn parse_function(item: TokenStream, attr: &str) -> syn::Result<ItemFn> {
                 format!("`#[{attr}]` applies to functions with a body, not to {what}"),
             ))
         }
-        // Not an item at all: let rustc report the user's own syntax error.
-        Err(_) => Err(syn::Error::new(
-            Span::call_site(),
-            format!("`#[{attr}]` applies to functions with a body"),
-        )),
+        // Not an item syn can read: say where reading it as a function stopped (the item is
+        // emitted after the error, so rustc reports the user's own syntax error as well).
+        Err(_) => {
+            let mut err = syn::Error::new(
+                Span::call_site(),
+                format!("`#[{attr}]` could not read this item as a function with a body"),
+            );
+            err.combine(as_function);
+            Err(err)
+        }
     }
 }
 

@@ -1,0 +1,11 @@
+use memory_profiler::profile;
+
+#[profile]
+fn broken() -> u32 {
+    let x = ;
+    x
+}
+
+fn main() {
+    let _ = broken();
+}
