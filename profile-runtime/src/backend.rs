@@ -1,7 +1,6 @@
 //! Heaps other than [`Allocator`](crate::Allocator)'s: a `stats_alloc` global allocator, and the
 //! resident set size when no counting allocator is installed.
 
-use std::io::Read;
 use std::sync::OnceLock;
 
 use crate::alloc::Stats;
@@ -63,29 +62,31 @@ impl<A: std::alloc::GlobalAlloc> ExternalStats for stats_alloc::StatsAlloc<A> {
 }
 
 /// The resident set size of this process in bytes, from `/proc/self/statm` (as psutil, and so
-/// memory_profiler, reads it). `None` where there is no such file.
+/// memory_profiler and mprof, read it). `None` where there is no such file. The file is kept
+/// open and read again from its start each time (a `pread`: opening it anew would cost two more
+/// system calls), into a stack buffer: no allocation on this path.
 pub(crate) fn resident_set_size() -> Option<i64> {
-    // A stack buffer: no allocation on this path.
+    use std::os::unix::fs::FileExt;
+    static STATM: OnceLock<Option<(std::fs::File, i64)>> = OnceLock::new();
+    let (statm, page) = STATM
+        .get_or_init(|| Some((std::fs::File::open("/proc/self/statm").ok()?, page_size())))
+        .as_ref()?;
     let mut buf = [0u8; 128];
-    let mut file = std::fs::File::open("/proc/self/statm").ok()?;
-    let n = file.read(&mut buf).ok()?;
+    let n = statm.read_at(&mut buf, 0).ok()?;
     let text = std::str::from_utf8(&buf[..n]).ok()?;
     let resident: i64 = text.split_ascii_whitespace().nth(1)?.parse().ok()?;
-    Some(resident * page_size())
+    Some(resident * page)
 }
 
 /// The page size, from the auxiliary vector (`AT_PAGESZ`); 4 KiB if it cannot be read.
 fn page_size() -> i64 {
-    static PAGE: OnceLock<i64> = OnceLock::new();
-    *PAGE.get_or_init(|| {
-        const AT_PAGESZ: u64 = 6;
-        let auxv = std::fs::read("/proc/self/auxv").unwrap_or_default();
-        auxv.chunks_exact(16)
-            .map(|pair| {
-                let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
-                (word(&pair[..8]), word(&pair[8..]))
-            })
-            .find(|&(key, _)| key == AT_PAGESZ)
-            .map_or(4096, |(_, value)| value as i64)
-    })
+    const AT_PAGESZ: u64 = 6;
+    let auxv = std::fs::read("/proc/self/auxv").unwrap_or_default();
+    auxv.chunks_exact(16)
+        .map(|pair| {
+            let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
+            (word(&pair[..8]), word(&pair[8..]))
+        })
+        .find(|&(key, _)| key == AT_PAGESZ)
+        .map_or(4096, |(_, value)| value as i64)
 }

@@ -200,40 +200,9 @@ pub(crate) fn report_wanted(stream: Stream) -> bool {
     }
 }
 
-/// The resident set size in MiB, as mprof samples it (0 where it cannot be read): the
-/// resident pages of `/proc/self/statm`, kept open and read again from its start each time
-/// (a `pread`, where opening it anew would cost two more system calls).
+/// The resident set size in MiB, as mprof samples it (0 where it cannot be read).
 fn rss_mib() -> f64 {
-    use std::os::unix::fs::FileExt;
-    static STATM: OnceLock<Option<(File, u64)>> = OnceLock::new();
-    let Some((statm, page)) = STATM
-        .get_or_init(|| Some((File::open("/proc/self/statm").ok()?, page_size())))
-        .as_ref()
-    else {
-        return 0.0;
-    };
-    let mut buf = [0u8; 128];
-    let Ok(n) = statm.read_at(&mut buf, 0) else {
-        return 0.0;
-    };
-    let resident = std::str::from_utf8(&buf[..n])
-        .ok()
-        .and_then(|text| text.split_ascii_whitespace().nth(1)?.parse::<u64>().ok())
-        .unwrap_or(0);
-    (resident * page) as f64 / (1024.0 * 1024.0)
-}
-
-/// The page size, from the auxiliary vector (`AT_PAGESZ`); 4 KiB if it cannot be read.
-fn page_size() -> u64 {
-    const AT_PAGESZ: u64 = 6;
-    let auxv = std::fs::read("/proc/self/auxv").unwrap_or_default();
-    auxv.chunks_exact(16)
-        .map(|pair| {
-            let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
-            (word(&pair[..8]), word(&pair[8..]))
-        })
-        .find(|&(key, _)| key == AT_PAGESZ)
-        .map_or(4096, |(_, value)| value)
+    crate::backend::resident_set_size().unwrap_or(0) as f64 / (1024.0 * 1024.0)
 }
 
 fn now() -> f64 {
