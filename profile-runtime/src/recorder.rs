@@ -104,7 +104,10 @@ struct Paused {
 /// thread-local table per function), and with relaxed atomics for `async fn` calls (a table
 /// owned by the call, whose future may move between threads, so it must be `Sync`).
 macro_rules! recorder {
-    ($LineCell:ident, $Run:ident, $Table:ident, $Guard:ident, $TailMark:ident, $I64:ty, $U64:ty, $Flag:ty) => {
+    (
+        $LineCell:ident, $Run:ident, $Table:ident, $Head:ident, $Parts:ident, $Guard:ident,
+        $Core:ident, $TailMark:ident, $I64:ty, $U64:ty, $Flag:ty
+    ) => {
         /// The figures of one line, summed over the calls of one report.
         #[doc(hidden)]
         #[derive(Debug)]
@@ -176,12 +179,37 @@ macro_rules! recorder {
         /// A profiled function's table: one cell per source line (from the attribute's to the closing
         /// brace's), and the state of its calls in progress. A function's table is thread-local, or,
         /// for an `async fn`, owned by the call (its future may move between threads).
-        ///
-        /// Its cells are relaxed atomics, written by one thread at a time: plain loads and stores on
-        /// the usual targets, and `Sync`, so that a future holding a call's guard stays `Send`.
         #[doc(hidden)]
         #[derive(Debug)]
         pub struct $Table<const N: usize> {
+            head: $Head,
+            lines: [$LineCell; N],
+        }
+
+        impl<const N: usize> $Table<N> {
+            #[allow(clippy::new_without_default)]
+            pub const fn new() -> Self {
+                $Table {
+                    head: $Head::new(),
+                    lines: [const { $LineCell::new() }; N],
+                }
+            }
+
+            /// The table without its size: what the (non-generic) code behind the probes works
+            /// on, compiled once in this crate rather than once per profiled function.
+            #[inline(always)]
+            fn parts(&self) -> $Parts<'_> {
+                $Parts {
+                    head: &self.head,
+                    lines: &self.lines,
+                }
+            }
+        }
+
+        /// The state of a function's calls in progress, beside its lines.
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct $Head {
             depth: $U64,
             /// The heap at entry, the largest over the calls: the attribute row's figure, also when
             /// the whole function is on that row.
@@ -191,27 +219,32 @@ macro_rules! recorder {
             measured: $U64,
             /// The interval of the innermost call in progress on this table.
             run: $Run,
-            lines: [$LineCell; N],
         }
 
-        impl<const N: usize> $Table<N> {
-            #[allow(clippy::new_without_default)]
-            pub const fn new() -> Self {
-                $Table {
+        impl $Head {
+            const fn new() -> Self {
+                $Head {
                     depth: <$U64>::new(0),
                     entry: <$I64>::new(i64::MIN),
                     panicked: <$Flag>::new(false),
                     cancelled: <$Flag>::new(false),
                     measured: <$U64>::new(0),
                     run: $Run::new(),
-                    lines: [const { $LineCell::new() }; N],
                 }
             }
+        }
 
+        /// A table seen through a slice of its lines.
+        #[derive(Clone, Copy)]
+        struct $Parts<'a> {
+            head: &'a $Head,
+            lines: &'a [$LineCell],
+        }
+
+        impl $Parts<'_> {
             /// Charges the running line what happened since its interval started.
-            #[inline(always)]
-            fn charge_running(&self, now: &Sample) {
-                let run = &self.run;
+            fn charge_running(self, now: &Sample) {
+                let run = &self.head.run;
                 if let Some(cell) = self.lines.get(run.cur.get() as usize) {
                     cell.charge(run.live.get(), run.allocs.get(), run.mem_before.get(), now);
                 }
@@ -221,20 +254,20 @@ macro_rules! recorder {
             }
 
             /// Row `idx` starts (an occurrence if `count`) with the heap at `now`.
-            #[inline(always)]
-            fn start_line(&self, idx: usize, count: bool, now: &Sample) {
+            fn start_line(self, idx: usize, count: bool, now: &Sample) {
                 let before = self
                     .lines
                     .get(idx)
                     .map_or(0, |cell| cell.start(now.live, count));
-                self.run.mem_before.set(before);
-                self.run.cur.set(idx as u64);
-                self.run.restart(now);
+                self.head.run.mem_before.set(before);
+                self.head.run.cur.set(idx as u64);
+                self.head.run.restart(now);
             }
 
-            fn take_report(&self, meta: &'static FnMeta) -> Report {
+            fn take_report(self, meta: &'static FnMeta) -> Report {
+                let head = self.head;
                 let base = if meta.options.relative {
-                    self.entry.get()
+                    head.entry.get()
                 } else {
                     0
                 };
@@ -246,7 +279,7 @@ macro_rules! recorder {
                         let ran = cell.occ.get() > 0;
                         let mem = match (ran, i) {
                             (false, _) => 0,
-                            (true, 0) => self.entry.get() - base,
+                            (true, 0) => head.entry.get() - base,
                             (true, _) => cell.mem.get() - base,
                         };
                         let row = Row {
@@ -264,13 +297,13 @@ macro_rules! recorder {
                         row
                     })
                     .collect();
-                self.entry.set(i64::MIN);
-                let panicked = self.panicked.replace(false);
-                let cancelled = self.cancelled.replace(false);
+                head.entry.set(i64::MIN);
+                let panicked = head.panicked.replace(false);
+                let cancelled = head.cancelled.replace(false);
                 Report::new(
                     meta,
                     rows,
-                    measured_of(self.measured.get()),
+                    measured_of(head.measured.get()),
                     panicked,
                     cancelled,
                 )
@@ -339,6 +372,12 @@ macro_rules! recorder {
         #[doc(hidden)]
         pub struct $Guard<K: TableKey<$Table<N>>, const N: usize> {
             key: K,
+            core: $Core,
+        }
+
+        /// A call's own state: everything but its table's key, so that the code that works on it
+        /// is not generic.
+        struct $Core {
             meta: &'static FnMeta,
             source: Source,
             /// The outer call of the same function this call paused, if any.
@@ -357,41 +396,35 @@ macro_rules! recorder {
             timeline: Option<crate::timeline::Call>,
         }
 
-        impl<K: TableKey<$Table<N>>, const N: usize> $Guard<K, N> {
-            /// Starts a call: records the heap at entry on the attribute's row.
-            #[inline]
-            pub fn enter(meta: &'static FnMeta, key: K) -> Self {
-                let (outermost, source) = key.with(|t| {
-                    let depth = t.depth.get();
-                    t.depth.set(depth + 1);
-                    if depth == 0 {
-                        let source = Source::choose(meta.options.threads);
-                        t.measured.set(code_of(source.measured()));
-                        (true, source)
-                    } else {
-                        // Inner (recursive) calls follow the outermost call's heap.
-                        (false, measured_source(measured_of(t.measured.get())))
-                    }
-                });
+        impl $Core {
+            /// A call starts: records the heap at entry on the attribute's row.
+            fn enter(meta: &'static FnMeta, t: $Parts<'_>) -> $Core {
+                let depth = t.head.depth.get();
+                t.head.depth.set(depth + 1);
+                let outermost = depth == 0;
+                let source = if outermost {
+                    let source = Source::choose(meta.options.threads);
+                    t.head.measured.set(code_of(source.measured()));
+                    source
+                } else {
+                    // Inner (recursive) calls follow the outermost call's heap.
+                    measured_source(measured_of(t.head.measured.get()))
+                };
                 let process = match source {
                     Source::Process => Some(alloc::ProcessCounting::start()),
                     _ => None,
                 };
                 let timeline = crate::timeline::enter(meta);
                 let now = source.sample();
-                let paused = key.with(|t| {
-                    // An outer call of this function is running: its line pauses here.
-                    let paused = (!outermost).then(|| {
-                        t.charge_running(&now);
-                        t.run.save()
-                    });
-                    t.entry.set(t.entry.get().max(now.live));
-                    t.start_line(0, true, &now);
-                    t.run.max_peak.set(now.live);
-                    paused
+                // An outer call of this function is running: its line pauses here.
+                let paused = (!outermost).then(|| {
+                    t.charge_running(&now);
+                    t.head.run.save()
                 });
-                $Guard {
-                    key,
+                t.head.entry.set(t.head.entry.get().max(now.live));
+                t.start_line(0, true, &now);
+                t.head.run.max_peak.set(now.live);
+                $Core {
                     meta,
                     source,
                     paused,
@@ -403,6 +436,99 @@ macro_rules! recorder {
                     _process: process,
                     timeline,
                 }
+            }
+
+            /// The general path of a probe: sample the heap, charge the running line, start
+            /// row `idx`.
+            #[inline(never)]
+            fn step_sampled(&self, t: $Parts<'_>, idx: usize, count: bool) {
+                let now = self.source.sample();
+                t.charge_running(&now);
+                t.start_line(idx, count, &now);
+            }
+
+            /// The call ends (`Drop`): the last interval, the closing row if `?` left it, the
+            /// outer call resumed, the peak handed back.
+            fn leave(&mut self, t: $Parts<'_>) {
+                // A panic leaves this call only if the thread was not already unwinding when the
+                // call began (a call made by a `Drop` during an unwinding returns normally).
+                let panicking = std::thread::panicking() && !self.unwinding_at_entry;
+                // A suspended call is being dropped before it completed (a cancelled future): what
+                // the thread did since it was suspended is not its work.
+                let cancelled = self.suspended.get();
+                let head = t.head;
+                if panicking {
+                    head.panicked.set(true);
+                }
+                if cancelled {
+                    head.cancelled.set(true);
+                }
+                head.depth.set(head.depth.get().saturating_sub(1));
+                // Sampling restarts the thread's peak, which the enclosing measurement gets back
+                // below; a cancelled call does not sample at all, leaving that peak as it is.
+                if !cancelled {
+                    let now = self.source.sample();
+                    t.charge_running(&now);
+                    if !self.closed.get() && !panicking {
+                        // Left by `?`: the closing brace still ends the call, with the heap as
+                        // it is now.
+                        if let Some(cell) = t.lines.last() {
+                            cell.start(now.live, true);
+                        }
+                    }
+                    let call_peak = head.run.max_peak.get().max(now.peak);
+                    if let Some(outer) = self.paused {
+                        // The outer call's line goes on from here; the heap it reached while it
+                        // waited for this call counts for its Peak.
+                        if let Some(cell) = t.lines.get(outer.cur as usize) {
+                            let peak = call_peak.wrapping_sub(outer.start_live);
+                            if peak > cell.peak.get() {
+                                cell.peak.set(peak);
+                            }
+                        }
+                        head.run.resume(outer, &now, call_peak);
+                    }
+                    self.source
+                        .restore_peak(self.saved_peak.get().max(call_peak));
+                }
+                if let Some(call) = self.timeline.take() {
+                    crate::timeline::exit(call, self.meta);
+                }
+                if self.outermost {
+                    let meta = self.meta;
+                    alloc::untracked(|| report::emit(t.take_report(meta), &meta.options));
+                }
+            }
+
+            /// A poll returns `Pending`: charge the running line up to now, and hand the
+            /// thread's peak back to whatever measures it while this call waits.
+            #[allow(dead_code)] // used by the async kind only
+            fn suspend(&self, t: $Parts<'_>) {
+                let now = self.source.sample();
+                t.charge_running(&now);
+                self.source
+                    .restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
+                self.suspended.set(true);
+            }
+
+            /// The next poll begins, maybe on another thread: intervals restart here.
+            #[allow(dead_code)] // used by the async kind only
+            fn wake(&self, t: $Parts<'_>) {
+                if self.suspended.replace(false) {
+                    let now = self.source.sample();
+                    self.saved_peak.set(now.peak);
+                    t.head.run.restart(&now);
+                    t.head.run.max_peak.set(now.live);
+                }
+            }
+        }
+
+        impl<K: TableKey<$Table<N>>, const N: usize> $Guard<K, N> {
+            /// Starts a call: records the heap at entry on the attribute's row.
+            #[inline]
+            pub fn enter(meta: &'static FnMeta, key: K) -> Self {
+                let core = key.with(|t| $Core::enter(meta, t.parts()));
+                $Guard { key, core }
             }
 
             /// Closes the running line's interval and opens row `idx`'s.
@@ -420,7 +546,7 @@ macro_rules! recorder {
                 // other.
                 // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
                 let unchanged = self.key.with(|t| {
-                    let run = &t.run;
+                    let run = &t.head.run;
                     if alloc::thread_events() != run.events.get() {
                         return false;
                     }
@@ -430,20 +556,10 @@ macro_rules! recorder {
                     run.cur.set(idx as u64);
                     true
                 });
-                if unchanged {
-                    return;
+                if !unchanged {
+                    self.key
+                        .with(|t| self.core.step_sampled(t.parts(), idx, count));
                 }
-                self.step_sampled(idx, count);
-            }
-
-            /// The general path: sample the heap, charge the running line, start the next.
-            #[inline(never)]
-            fn step_sampled(&self, idx: usize, count: bool) {
-                let now = self.source.sample();
-                self.key.with(|t| {
-                    t.charge_running(&now);
-                    t.start_line(idx, count, &now);
-                });
             }
 
             /// A statement starts on row `idx`: one more occurrence of that line.
@@ -463,9 +579,9 @@ macro_rules! recorder {
             /// to the closing brace. Only the first call has an effect.
             #[inline(always)]
             pub fn close(&self) {
-                if !self.closed.replace(true) {
+                if !self.core.closed.replace(true) {
                     // When the last statement shares the brace's line, that line already started.
-                    let count = self.key.with(|t| t.run.cur.get()) != (N - 1) as u64;
+                    let count = self.key.with(|t| t.head.run.cur.get()) != (N - 1) as u64;
                     self.step(N - 1, count);
                 }
             }
@@ -491,61 +607,8 @@ macro_rules! recorder {
 
         impl<K: TableKey<$Table<N>>, const N: usize> Drop for $Guard<K, N> {
             fn drop(&mut self) {
-                // A panic leaves this call only if the thread was not already unwinding when the
-                // call began (a call made by a `Drop` during an unwinding returns normally).
-                let panicking = std::thread::panicking() && !self.unwinding_at_entry;
-                // A suspended call is being dropped before it completed (a cancelled future): what
-                // the thread did since it was suspended is not its work.
-                let cancelled = self.suspended.get();
-                // Sampling restarts the thread's peak, which the enclosing measurement gets back
-                // below; a cancelled call does not sample at all, leaving that peak as it is.
-                let now = (!cancelled).then(|| self.source.sample());
-                let call_peak = self.key.with(|t| {
-                    if panicking {
-                        t.panicked.set(true);
-                    }
-                    if cancelled {
-                        t.cancelled.set(true);
-                    }
-                    t.depth.set(t.depth.get().saturating_sub(1));
-                    let now = now.as_ref()?;
-                    t.charge_running(now);
-                    if !self.closed.get() && !panicking {
-                        // Left by `?`: the closing brace still ends the call, with the heap as
-                        // it is now.
-                        if let Some(cell) = t.lines.get(N - 1) {
-                            cell.start(now.live, true);
-                        }
-                    }
-                    let call_peak = t.run.max_peak.get().max(now.peak);
-                    if let Some(outer) = self.paused {
-                        // The outer call's line goes on from here; the heap it reached while it
-                        // waited for this call counts for its Peak.
-                        if let Some(cell) = t.lines.get(outer.cur as usize) {
-                            let peak = call_peak.wrapping_sub(outer.start_live);
-                            if peak > cell.peak.get() {
-                                cell.peak.set(peak);
-                            }
-                        }
-                        t.run.resume(outer, now, call_peak);
-                    }
-                    Some(call_peak)
-                });
-                if let Some(call_peak) = call_peak {
-                    self.source
-                        .restore_peak(self.saved_peak.get().max(call_peak));
-                }
-                if let Some(call) = self.timeline.take() {
-                    crate::timeline::exit(call, self.meta);
-                }
-                if self.outermost {
-                    let meta = self.meta;
-                    let key = &self.key;
-                    alloc::untracked(|| {
-                        let report = key.with(|t| t.take_report(meta));
-                        report::emit(report, &meta.options);
-                    });
-                }
+                let core = &mut self.core;
+                self.key.with(|t| core.leave(t.parts()));
             }
         }
 
@@ -570,12 +633,15 @@ macro_rules! recorder {
     };
 }
 
-recorder!(LineCell, Run, Table, Guard, TailMark, LocalI64, LocalU64, LocalFlag);
+recorder!(LineCell, Run, Table, Head, Parts, Guard, Core, TailMark, LocalI64, LocalU64, LocalFlag);
 recorder!(
     SharedLineCell,
     SharedRun,
     SharedTable,
+    SharedHead,
+    SharedParts,
     AsyncGuard,
+    AsyncCore,
     AsyncTailMark,
     I64,
     U64,
@@ -615,29 +681,12 @@ impl<K: TableKey<SharedTable<N>>, const N: usize> AsyncGuard<K, N> {
         }
     }
 
-    /// A poll returns `Pending`: charge the running line up to now, and hand the thread's peak
-    /// back to whatever measures it while this call waits.
     fn suspend(&self) {
-        let now = self.source.sample();
-        let call_peak = self.key.with(|t| {
-            t.charge_running(&now);
-            t.run.max_peak.get()
-        });
-        self.source
-            .restore_peak(self.saved_peak.get().max(call_peak));
-        self.suspended.set(true);
+        self.key.with(|t| self.core.suspend(t.parts()));
     }
 
-    /// The next poll begins, maybe on another thread: intervals restart here.
     fn wake(&self) {
-        if self.suspended.replace(false) {
-            let now = self.source.sample();
-            self.saved_peak.set(now.peak);
-            self.key.with(|t| {
-                t.run.restart(&now);
-                t.run.max_peak.set(now.live);
-            });
-        }
+        self.key.with(|t| self.core.wake(t.parts()));
     }
 }
 
