@@ -4,18 +4,24 @@
 //! (from the attribute's line to the closing brace), and each call keeps a [`Guard`] on its
 //! stack. A probe closes the interval of the line that was running, charging it what the heap
 //! did since the line started, and opens the next line's interval: a few thread-local reads
-//! and writes into a fixed table, with no hashing, locking or allocation.
+//! and writes into a fixed table, with no hashing, locking or allocation. An `async fn` call
+//! owns its table instead ([`AsyncGuard`] over a [`SharedTable`]), as its future may move
+//! between threads.
 //!
-//! Input (what the macro emits for `#[profile] fn f() { let v = vec![0u8; 10]; v.len() }`):
+//! Input (what the macro emits for `#[profile] fn f() -> usize {` / `let v = vec![0u8; 10];` /
+//! `v.len()` / `}` on four lines):
 //!
 //! ```text
 //! fn f() -> usize {
-//!     static META: FnMeta = FnMeta { .. };
-//!     thread_local!(static TABLE: Table<N> = const { Table::new() });
-//!     let guard = Guard::enter(&META, &TABLE);
+//!     let guard = {
+//!         static META: FnMeta = FnMeta { .. };
+//!         thread_local!(static TABLE: Table<4> = const { Table::new() });
+//!         struct Key; impl TableKey<Table<4>> for Key { .. }   // reaches TABLE
+//!         Guard::<Key, 4>::enter(&META, Key)
+//!     };
 //!     guard.line(1);
 //!     let v = vec![0u8; 10];
-//!     guard.line(1);                 // omitted: same line as the previous probe
+//!     guard.line(2);
 //!     let mark = guard.tail_mark();  // dropped right after the tail value is computed
 //!     v.len()
 //! }                                  // locals drop, then `guard` charges `}` and reports
