@@ -40,47 +40,180 @@
 //!
 //! [JSON Lines]: https://jsonlines.org/
 
-use serde::Serialize;
+use std::fmt::Write as _;
 
 use crate::report::{Measured, Report, Row};
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    function: &'a str,
-    module_path: &'a str,
-    file: &'a str,
-    measured: &'static str,
-    panicked: bool,
-    cancelled: bool,
-    calls: u64,
-    rows: Vec<JsonRow<'a>>,
+/// Writes JSON into a `String`: objects and arrays whose members are written in order, strings
+/// escaped as serde_json escapes them, integers, booleans and floats. No dependency: the
+/// runtime must not add trait impls for std types to its users' crates (serde_json's
+/// `impl PartialEq<Value> for i32` and others would change their type inference).
+///
+/// ```text
+/// let mut out = String::new();
+/// JsonObject::new(&mut out)
+///     .str("name", "mean")
+///     .int("bytes", 800_000)
+///     .array("rows", |rows| { rows.object(|row| { row.bool("ran", true); }); })
+///     .finish();
+/// assert_eq!(out, r#"{"name":"mean","bytes":800000,"rows":[{"ran":true}]}"#);
+/// ```
+pub(crate) struct JsonObject<'a> {
+    out: &'a mut String,
+    empty: bool,
 }
 
-#[derive(Serialize)]
-struct JsonRow<'a> {
-    line: u32,
-    text: &'a str,
-    mem_usage: i64,
-    increment: i64,
-    peak: i64,
-    allocations: u64,
-    occurrences: u64,
-    ran: bool,
-}
-
-impl<'a> From<&'a Row> for JsonRow<'a> {
-    fn from(row: &'a Row) -> Self {
-        JsonRow {
-            line: row.line,
-            text: row.text,
-            mem_usage: row.mem_usage,
-            increment: row.increment,
-            peak: row.peak,
-            allocations: row.allocations,
-            occurrences: row.occurrences,
-            ran: row.ran(),
-        }
+impl<'a> JsonObject<'a> {
+    /// Opens an object at the end of `out`.
+    pub(crate) fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        JsonObject { out, empty: true }
     }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        if !std::mem::take(&mut self.empty) {
+            self.out.push(',');
+        }
+        write_str_escaped(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string member.
+    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        write_str_escaped(self.key(key), value);
+        self
+    }
+
+    /// An integer member (any of Rust's integer types up to 64 bits).
+    pub(crate) fn int(&mut self, key: &str, value: impl Into<i128>) -> &mut Self {
+        write_int(self.key(key), value.into());
+        self
+    }
+
+    /// A boolean member.
+    pub(crate) fn bool(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// A number member; `null` if it is not finite (JSON has no NaN or infinity).
+    #[allow(dead_code)] // for the run-wide summary
+    pub(crate) fn float(&mut self, key: &str, value: f64) -> &mut Self {
+        write_float(self.key(key), value);
+        self
+    }
+
+    /// An object member, written by `f`.
+    #[allow(dead_code)] // for the run-wide summary
+    pub(crate) fn object(&mut self, key: &str, f: impl FnOnce(&mut JsonObject<'_>)) -> &mut Self {
+        let mut object = JsonObject::new(self.key(key));
+        f(&mut object);
+        object.finish();
+        self
+    }
+
+    /// An array member, written by `f`.
+    pub(crate) fn array(&mut self, key: &str, f: impl FnOnce(&mut JsonArray<'_>)) -> &mut Self {
+        let mut array = JsonArray::new(self.key(key));
+        f(&mut array);
+        array.finish();
+        self
+    }
+
+    /// Closes the object.
+    pub(crate) fn finish(&mut self) {
+        self.out.push('}');
+    }
+}
+
+/// An array being written (see [`JsonObject`]).
+pub(crate) struct JsonArray<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> JsonArray<'a> {
+    /// Opens an array at the end of `out`.
+    pub(crate) fn new(out: &'a mut String) -> Self {
+        out.push('[');
+        JsonArray { out, empty: true }
+    }
+
+    fn next(&mut self) -> &mut String {
+        if !std::mem::take(&mut self.empty) {
+            self.out.push(',');
+        }
+        self.out
+    }
+
+    /// An object element, written by `f`.
+    pub(crate) fn object(&mut self, f: impl FnOnce(&mut JsonObject<'_>)) -> &mut Self {
+        let mut object = JsonObject::new(self.next());
+        f(&mut object);
+        object.finish();
+        self
+    }
+
+    /// A string element.
+    #[allow(dead_code)] // for the run-wide summary
+    pub(crate) fn str(&mut self, value: &str) -> &mut Self {
+        write_str_escaped(self.next(), value);
+        self
+    }
+
+    /// An integer element.
+    #[allow(dead_code)] // for the run-wide summary
+    pub(crate) fn int(&mut self, value: impl Into<i128>) -> &mut Self {
+        write_int(self.next(), value.into());
+        self
+    }
+
+    /// Closes the array.
+    pub(crate) fn finish(&mut self) {
+        self.out.push(']');
+    }
+}
+
+fn write_int(out: &mut String, value: i128) {
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "{value}");
+}
+
+fn write_float(out: &mut String, value: f64) {
+    if value.is_finite() {
+        // `{:?}` keeps a decimal point or an exponent (`1.0`, `1e20`): valid JSON numbers.
+        let _ = write!(out, "{value:?}");
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// Writes `s` as a JSON string, quotes included, escaped as serde_json does: `"` and `\\`,
+/// the short escapes `\b \f \n \r \t`, other control characters below U+0020 as `\u00XX`
+/// (lowercase hex); everything else, non-ASCII included, as it is.
+pub(crate) fn write_str_escaped(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest.find(|c: char| c < ' ' || c == '"' || c == '\\') {
+        out.push_str(&rest[..i]);
+        let c = rest.as_bytes()[i];
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                let _ = write!(out, "\\u{:04x}", c);
+            }
+        }
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
 }
 
 fn measured_name(measured: Measured) -> &'static str {
@@ -90,6 +223,17 @@ fn measured_name(measured: Measured) -> &'static str {
         Measured::StatsAlloc => "stats_alloc",
         Measured::ResidentSetSize => "resident_set_size",
     }
+}
+
+fn write_row(row: &Row, out: &mut JsonObject<'_>) {
+    out.int("line", row.line)
+        .str("text", row.text)
+        .int("mem_usage", row.mem_usage)
+        .int("increment", row.increment)
+        .int("peak", row.peak)
+        .int("allocations", row.allocations)
+        .int("occurrences", row.occurrences)
+        .bool("ran", row.ran());
 }
 
 impl Report {
@@ -113,17 +257,85 @@ impl Report {
     /// assert!(json.contains(r#""increment":8000,"peak":8000,"allocations":1,"occurrences":1,"ran":true"#));
     /// ```
     pub fn to_json(&self) -> String {
-        let report = JsonReport {
-            function: self.function(),
-            module_path: self.module_path(),
-            file: self.file(),
-            measured: measured_name(self.measured()),
-            panicked: self.panicked(),
-            cancelled: self.cancelled(),
-            calls: self.calls(),
-            rows: self.rows().iter().map(JsonRow::from).collect(),
-        };
-        // Serialising plain strings, integers and booleans into a `Vec` cannot fail.
-        serde_json::to_string(&report).unwrap_or_default()
+        let mut out = String::with_capacity(256 + 128 * self.rows().len());
+        JsonObject::new(&mut out)
+            .str("function", self.function())
+            .str("module_path", self.module_path())
+            .str("file", self.file())
+            .str("measured", measured_name(self.measured()))
+            .bool("panicked", self.panicked())
+            .bool("cancelled", self.cancelled())
+            .int("calls", self.calls())
+            .array("rows", |rows| {
+                for row in self.rows() {
+                    rows.object(|object| write_row(row, object));
+                }
+            })
+            .finish();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(s: &str) -> String {
+        let mut out = String::new();
+        write_str_escaped(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut samples: Vec<String> = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .map(String::from)
+            .collect();
+        samples.extend(
+            [
+                "",
+                "plain",
+                r#"let s = "a\tb";"#,
+                "    let v: Vec<u64> = (0..n).collect();",
+                "é ü 漢字 🦀 \u{7f} \u{2028}",
+                "\u{0}\u{1f}\"\\/",
+            ]
+            .map(String::from),
+        );
+        for s in &samples {
+            assert_eq!(escaped(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        assert_eq!(escaped("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn objects_arrays_and_numbers() {
+        let mut out = String::new();
+        JsonObject::new(&mut out)
+            .str("name", "mean")
+            .int("bytes", 800_000u64)
+            .int("increment", -800_000i64)
+            .int("max", u64::MAX)
+            .bool("ran", true)
+            .float("mib", 0.5)
+            .float("whole", 2.0)
+            .float("nan", f64::NAN)
+            .object("empty", |_| {})
+            .array("rows", |rows| {
+                rows.object(|row| {
+                    row.bool("ran", false);
+                })
+                .int(3u32)
+                .str("x");
+            })
+            .array("none", |_| {})
+            .finish();
+        assert_eq!(
+            out,
+            r#"{"name":"mean","bytes":800000,"increment":-800000,"max":18446744073709551615,"ran":true,"mib":0.5,"whole":2.0,"nan":null,"empty":{},"rows":[{"ran":false},3,"x"],"none":[]}"#
+        );
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(value["rows"][1], 3);
     }
 }
