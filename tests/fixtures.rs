@@ -23,10 +23,12 @@ fn manifest() -> PathBuf {
 /// `cargo <args>` on the fixtures' workspace; panics with its output if it fails.
 fn cargo(args: &[&str]) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let (command, rest) = args.split_first().expect("a cargo command");
     let output = Command::new(cargo)
-        .args(args)
+        .arg(command)
         .arg("--manifest-path")
         .arg(manifest())
+        .args(rest)
         .env("CARGO_TARGET_DIR", root().join("target/fixtures"))
         .output()
         .expect("cargo runs");
@@ -44,4 +46,25 @@ fn cargo(args: &[&str]) -> Output {
 #[test]
 fn depending_on_the_profiler_changes_no_type_inference() {
     cargo(&["test", "-p", "fixture-inference"]);
+}
+
+/// A `#![no_std]` library (with `#![forbid(unsafe_code)]` and `#![deny(warnings)]`), tested
+/// from std binaries: the expansion names nothing outside the profiler and `core`.
+#[test]
+fn a_no_std_library_builds_and_measures() {
+    cargo(&["test", "-p", "fixture-nostd"]);
+}
+
+/// The fixtures, their profiled functions included, pass clippy with every warning denied (as
+/// `cargo clippy -- -D warnings` in users' CI): the expansion adds no lint of its own.
+#[test]
+fn the_fixtures_pass_clippy_with_warnings_denied() {
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
 }

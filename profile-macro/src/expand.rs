@@ -113,28 +113,39 @@ fn expand(args: &Args, function: ItemFn, item: &TokenStream) -> TokenStream {
     instrument(function, item, args.options(), None).into_token_stream()
 }
 
-/// The rewritten function: a guard first in the body (after `before`, if given), then the
-/// user's statements with their probes.
+/// A guard that `#[limit]` puts around the profiler's: its initialiser.
+pub struct Before {
+    pub init: syn::Expr,
+}
+
+/// The rewritten function: the user's statements, with their probes, in the one arm of a
+/// `match` on the call's guard (inside `#[limit]`'s guard, if `before` is given).
 ///
 /// ```text
-/// fn f() -> T {                                 fn f() -> T {
-///     body                                          let __mp_guard = {
-/// }                                                     static META: FnMeta = ..;
-///                                                       thread_local!(static TABLE: Table<N> = ..);
-///                                                       struct Key; impl TableKey<N> for Key { .. }
-///                                                       Guard::<Key, N>::enter(&META)
-///                                                   };
-///                                                   rewritten body
-///                                               }
+/// fn f() -> T {                           fn f() -> T {
+///     body                                    match {
+/// }                                               static META: FnMeta = ..;
+///                                                 thread_local!(static TABLE: Table<N> = ..);
+///                                                 struct Key; impl TableKey<N> for Key { .. }
+///                                                 Guard::<Key, N>::enter(&META, Key)
+///                                             } {
+///                                                 ref __mp_guard => { rewritten body }
+///                                             }
+///                                         }
 /// ```
 ///
-/// The statics live in the guard's initialiser block, so the body can neither name them nor
-/// collide with them.
+/// The guard is the `match`'s scrutinee, a temporary of the function's tail expression: it is
+/// dropped after every local of the body and, in every edition, after the temporaries of the
+/// body's tail expression too (before edition 2024 they outlive the locals; a guard that was a
+/// local would miss what they free), and before the arguments, as they always were. The arm is
+/// the body's block as written, so the user's locals and temporaries keep their order. The
+/// statics live in the scrutinee's block, so the body can neither name them nor collide with
+/// them.
 pub fn instrument(
     mut function: ItemFn,
     item: &TokenStream,
     options: TokenStream,
-    before: Option<syn::Stmt>,
+    before: Option<Before>,
 ) -> ItemFn {
     let first_line = span_line(Span::call_site());
     // The block's end: `close()` would be the whole block's span, starting at `{`, when another
@@ -170,34 +181,53 @@ pub fn instrument(
         };
     };
     // An `async fn` call owns its table: its future may be polled on several threads.
-    let setup: syn::Stmt = if is_async {
-        syn::parse_quote! {
-            let #guard = {
+    let enter = if is_async {
+        quote! {
+            {
                 #meta
                 #p::AsyncGuard::<#p::Owned<#p::SharedTable<#rows>>, #rows>::enter_async(&META)
-            };
+            }
         }
     } else {
-        syn::parse_quote! {
-        let #guard = {
-            #meta
-            ::std::thread_local! {
-                static TABLE: #p::Table<#rows> = const { #p::Table::new() };
-            }
-            struct Key;
-            impl #p::TableKey<#p::Table<#rows>> for Key {
-                #[inline(always)]
-                fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
-                    TABLE.with(f)
+        quote! {
+            {
+                #meta
+                #p::thread_local! {
+                    static TABLE: #p::Table<#rows> = const { #p::Table::new() };
                 }
+                struct Key;
+                impl #p::TableKey<#p::Table<#rows>> for Key {
+                    #[inline(always)]
+                    fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
+                        TABLE.with(f)
+                    }
+                }
+                #p::Guard::<Key, #rows>::enter(&META, Key)
             }
-            #p::Guard::<Key, #rows>::enter(&META, Key)
-        };
         }
     };
-    let mut stmts: Vec<syn::Stmt> = before.into_iter().collect();
-    stmts.push(setup);
-    stmts.append(&mut function.block.stmts);
-    function.block.stmts = stmts;
+    // The arm's block is the body's, braces included: rustc reads the edition of a block's
+    // tail-temporary rules off its span.
+    let arm = syn::Block {
+        brace_token: function.block.brace_token,
+        stmts: std::mem::take(&mut function.block.stmts),
+    };
+    let mut body = quote! {
+        match #enter {
+            ref #guard => #arm
+        }
+    };
+    if let Some(Before { init }) = before {
+        // `_`: the scrutinee stays a temporary, dropped after the profiler's guard.
+        body = quote! {
+            match #init {
+                _ => #body
+            }
+        };
+    }
+    function.block.stmts = vec![syn::Stmt::Expr(
+        syn::parse2(body).expect("the guard's match is an expression"),
+        None,
+    )];
     function
 }

@@ -64,7 +64,9 @@ use proc_macro::TokenStream;
 /// - The first row, on the attribute's line, shows the heap at entry (in both columns, as
 ///   memory_profiler's decorator row); lines that never ran have empty figure columns.
 /// - The closing brace's row shows what the function's locals free when they go out of scope
-///   (after the tail expression, or after `return`'s value is computed).
+///   (after the tail expression, or after `return`'s value is computed), and, before edition
+///   2024, what the tail expression's temporaries free (they are dropped after the locals
+///   there).
 /// - **Peak** (with `peak`): the highest heap reached while the line ran, above the heap when
 ///   it started: it shows temporaries that Increment hides.
 /// - **Allocs** (with `allocs`): the allocations the line made.

@@ -7,9 +7,11 @@
 //! ```text
 //! #[limit(peak = "1 MiB")]          #[test]
 //! #[test]                           fn t() {
-//! fn t() { body }                       let __mp_limit = LimitGuard::start(&LIMITS);  // dropped last
-//!                                       let __mp_guard = { .. Guard::enter(..) };     // report held
-//!                                       rewritten body                                // for the limit
+//! fn t() { body }                       match LimitGuard::start(&LIMITS) {  // dropped last
+//!                                           _ => match { .. Guard::enter(..) } {  // report held
+//!                                               ref __mp_guard => { rewritten body }  // for the limit
+//!                                           }
+//!                                       }
 //!                                   }
 //! ```
 
@@ -221,9 +223,8 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
             threads: #threads,
         }
     };
-    let limit = Ident::new("__mp_limit", Span::mixed_site());
-    let before: syn::Stmt = syn::parse_quote! {
-        let #limit = {
+    let init: syn::Expr = syn::parse_quote! {
+        {
             static LIMITS: #p::Limits = #p::Limits {
                 function: #name,
                 peak: #peak,
@@ -232,9 +233,14 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
                 threads: #threads,
             };
             #p::LimitGuard::start(&LIMITS)
-        };
+        }
     };
-    crate::expand::instrument(function, item, options, Some(before))
+    crate::expand::instrument(
+        function,
+        item,
+        options,
+        Some(crate::expand::Before { init }),
+    )
 }
 
 #[cfg(test)]

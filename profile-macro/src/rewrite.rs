@@ -241,7 +241,9 @@ impl Rewriter {
         } = for_loop;
         let header = self.probe("line", row, None);
         let iter = Ident::new("__mp_iter", Span::mixed_site());
-        let span = for_loop.for_token.span;
+        // At the `for` (for errors), resolved as the macro's tokens: in edition 2015, `::core`
+        // at the user's span would name the crate root's `core`, which is not there.
+        let span = Span::call_site().located_at(for_loop.for_token.span);
         // The head's probe counted the first `next()`: the header probe counts the later ones.
         let (first, header) = if counted {
             let again = Ident::new("__mp_again", Span::mixed_site());

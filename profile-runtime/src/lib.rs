@@ -32,4 +32,7 @@ pub mod __private {
         Stream, Table, TableKey, TailMark, Threads,
     };
     pub use crate::report::Unit;
+    /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
+    /// is not in the extern prelude.
+    pub use std::thread_local;
 }

@@ -2,8 +2,8 @@
 //! twice, plain (`p` = `corpus::noop`) and profiled (`p` = `memory_profiler::profile`). Each
 //! file's cases (its `cases!` block, compiled in the profiled copy only) run both twins and
 //! compare them: values, drop order, panics, allocations, and the soundness of the profiled
-//! twin's reports (see the `corpus` crate's docs). Edition 2024: the root package's
-//! `tests/shapes.rs` covers 2021.
+//! twin's reports (see the `corpus` crate's docs). Edition 2024; the packages of
+//! `corpus/editions/` run the files that editions 2015, 2018 and 2021 allow.
 
 // Each shape file is a module twice over: that is the point.
 #![allow(clippy::duplicate_mod)]
@@ -29,6 +29,8 @@ macro_rules! cases {
     ($($t:tt)*) => {};
 }
 
+#[path = "shapes/async_pointers.rs"]
+mod plain_async_pointers;
 #[path = "shapes/asyncs.rs"]
 mod plain_asyncs;
 #[path = "shapes/attrs.rs"]
@@ -43,6 +45,8 @@ mod plain_control;
 mod plain_items_macros;
 #[path = "shapes/layouts.rs"]
 mod plain_layouts;
+#[path = "shapes/let_chains.rs"]
+mod plain_let_chains;
 #[path = "shapes/macro_made.rs"]
 mod plain_macro_made;
 #[path = "shapes/methods.rs"]
@@ -72,6 +76,8 @@ macro_rules! cases {
     };
 }
 
+#[path = "shapes/async_pointers.rs"]
+mod profiled_async_pointers;
 #[path = "shapes/asyncs.rs"]
 mod profiled_asyncs;
 #[path = "shapes/attrs.rs"]
@@ -86,6 +92,8 @@ mod profiled_control;
 mod profiled_items_macros;
 #[path = "shapes/layouts.rs"]
 mod profiled_layouts;
+#[path = "shapes/let_chains.rs"]
+mod profiled_let_chains;
 #[path = "shapes/macro_made.rs"]
 mod profiled_macro_made;
 #[path = "shapes/methods.rs"]
@@ -103,10 +111,12 @@ mod profiled_temps;
 
 const SHAPE_FILES: &[&[Case]] = &[
     profiled_layouts::CASES,
+    profiled_let_chains::CASES,
     profiled_macro_made::CASES,
     profiled_recursion::CASES,
     profiled_panics::CASES,
     profiled_asyncs::CASES,
+    profiled_async_pointers::CASES,
     profiled_items_macros::CASES,
     profiled_attrs::CASES,
     profiled_closures::CASES,
@@ -154,6 +164,7 @@ fn items_macros() {
 #[test]
 fn asyncs() {
     run_cases(profiled_asyncs::CASES);
+    run_cases(profiled_async_pointers::CASES);
 }
 
 #[test]
@@ -174,6 +185,11 @@ fn macro_made() {
 #[test]
 fn layouts() {
     run_cases(profiled_layouts::CASES);
+}
+
+#[test]
+fn let_chains() {
+    run_cases(profiled_let_chains::CASES);
 }
 
 /// Every case again, counting the profiled functions that reported: at least 150, and every

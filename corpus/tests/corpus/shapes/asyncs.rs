@@ -12,6 +12,9 @@
 prelude!();
 
 use std::cell::Cell;
+// In the prelude of edition 2024 only.
+#[allow(unused_imports)]
+use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Mutex;
@@ -145,9 +148,8 @@ pub async fn awaits_in_scrutinees(k: u32) -> u32 {
         }
         n => n + 1,
     };
-    if let Some(x) = ready_opt(v).await
-        && x > 3
-    {
+    // (A `let` chain whose scrutinee awaits is in `let_chains.rs`: edition 2024 only.)
+    if let Some(x) = ready_opt(v).await {
         x + ready(1).await
     } else {
         ready(0).await
@@ -280,6 +282,41 @@ pub async fn maybe_send<T: Clone + std::fmt::Debug>(x: T) -> String {
     format!("{copy:?}")
 }
 
+// Async shapes inside otherwise synchronous files' themes, kept here so that those files
+// compile in edition 2015 too.
+
+#[p]
+pub fn async_block_future(n: usize) -> impl Future<Output = usize> {
+    let v = vec![0u8; n];
+    async move {
+        corpus::yield_now().await;
+        v.len()
+    }
+}
+
+#[p]
+pub fn async_closure_in_body(k: u32) -> u32 {
+    let add = async |x: u32| {
+        corpus::yield_now().await;
+        x + k
+    };
+    corpus::block_on(add(1)) + corpus::block_on(add(2))
+}
+
+/// A module without the implicit prelude: the expansion names everything by absolute paths.
+pub mod no_prelude {
+    #![no_implicit_prelude]
+
+    use super::p;
+
+    #[p]
+    pub async fn awaited(n: u32) -> u32 {
+        ::corpus::yield_now().await;
+        let v = ::std::vec![n; 2];
+        v[0] + v[1]
+    }
+}
+
 cases! { plain_asyncs profiled_asyncs;
     awaits_that_suspend => {
         let (v, send) = both!(async fetch: |m| m::fetch(100));
@@ -368,5 +405,14 @@ cases! { plain_asyncs profiled_asyncs;
     async_panics => {
         both!(panic async_panics: |m| corpus::block_on(m::async_panics(0)));
         both!(async async_panics: |m| m::async_panics(1));
+    }
+    moved_from_other_files => {
+        // The block runs after the function returned: only making it is the function's.
+        both!(async_block_future: |m| {
+            let future = call(|| m::async_block_future(8));
+            (corpus::is_send!(future), corpus::block_on(future))
+        });
+        both!(async_closure_in_body: |m| m::async_closure_in_body(3));
+        both!(async awaited: |m| m::no_prelude::awaited(4));
     }
 }

@@ -160,15 +160,6 @@ pub unsafe fn sum_raw_twice(p: *const u32, n: usize) -> u32 {
     once * 2
 }
 
-/// # Safety
-/// `p` points to a readable `u32`.
-#[p]
-pub async unsafe fn async_unsafe(p: *const u32) -> u32 {
-    corpus::yield_now().await;
-    // SAFETY: the caller's guarantee.
-    unsafe { *p }
-}
-
 #[p]
 pub extern "C" fn c_add(a: u32, b: u32) -> u32 {
     let v = vec![a, b];
@@ -227,7 +218,7 @@ pub fn r#match(r#type: u32, CamelArg: u32) -> u32 {
 #[p]
 pub fn fail(msg: &str) -> ! {
     let _local = D("fail local");
-    panic!("failed: {msg}")
+    panic!("failed: {}", msg)
 }
 
 #[p]
@@ -236,7 +227,7 @@ pub fn spin_then_fail(limit: u32) -> ! {
     loop {
         i += 1;
         if i == limit {
-            panic!("gave up after {i}");
+            panic!("gave up after {}", i);
         }
     }
 }
@@ -344,9 +335,6 @@ cases! { plain_attrs profiled_attrs;
             unsafe { f(21) }
         });
         both!(system_abi: |m| m::system_abi(9));
-        let x = 5u32;
-        // SAFETY: `x` is alive for the call.
-        both!(async async_unsafe: |m| unsafe { m::async_unsafe(&x) });
         both!(exported_c_mul: |m| m::exported_c_mul(6, 7));
         both!(raw_borrows_and_extern_items: |m| m::raw_borrows_and_extern_items(-5));
         both!(crate_visible: |m| m::crate_visible(1));

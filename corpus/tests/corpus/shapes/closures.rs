@@ -1,14 +1,12 @@
 //! Closures in the body (not rewritten: their cost shows on the line that runs them): capturing
 //! by reference, by mutable reference and by move, nested closures mixing both, closures
 //! returned and boxed, `return` and `?` inside closures, `FnOnce` consumption, captured values'
-//! drops, edition 2021+ disjoint field captures, async closures, async blocks.
+//! drops, edition 2021+ disjoint field captures (async closures and blocks are in `asyncs.rs`).
 
 // The expansion of `#[profile]` holds no `unsafe`.
 #![forbid(unsafe_code)]
 
 prelude!();
-
-use std::future::Future;
 
 use corpus::{D, log};
 
@@ -189,24 +187,6 @@ pub fn iterator_chains(n: u32) -> (u32, Vec<String>, usize) {
 }
 
 #[p]
-pub fn async_block_future(n: usize) -> impl Future<Output = usize> {
-    let v = vec![0u8; n];
-    async move {
-        corpus::yield_now().await;
-        v.len()
-    }
-}
-
-#[p]
-pub fn async_closure_in_body(k: u32) -> u32 {
-    let add = async |x: u32| {
-        corpus::yield_now().await;
-        x + k
-    };
-    corpus::block_on(add(1)) + corpus::block_on(add(2))
-}
-
-#[p]
 pub fn closure_panics_caught(k: u32) -> (bool, u32) {
     let f = |x: u32| {
         if x == 0 {
@@ -253,14 +233,6 @@ cases! { plain_closures profiled_closures;
             })
         });
         both!(iterator_chains: |m| m::iterator_chains(5));
-    }
-    async_blocks_and_closures => {
-        // The block runs after the function returned: only making it is the function's.
-        both!(async_block_future: |m| {
-            let future = call(|| m::async_block_future(8));
-            (corpus::is_send!(future), corpus::block_on(future))
-        });
-        both!(async_closure_in_body: |m| m::async_closure_in_body(3));
     }
     panics_caught_inside => {
         for k in [0, 2] {

@@ -12,6 +12,9 @@
 prelude!();
 
 use std::cell::Cell;
+// In the prelude from edition 2021 on.
+#[allow(unused_imports)]
+use std::convert::TryFrom;
 use std::num::ParseIntError;
 
 use corpus::{D, log};
@@ -266,7 +269,7 @@ pub fn let_else(s: &str) -> Result<u32, String> {
 pub fn let_else_diverging(s: &str) -> u32 {
     let _local = D("let_else_diverging local");
     let Ok(n) = s.parse::<u32>() else {
-        panic!("not a number: {s:?}");
+        panic!("not a number: {:?}", s);
     };
     let Some(half) = n.checked_div(2) else {
         unreachable!()
@@ -288,34 +291,6 @@ pub fn let_else_in_loop(xs: &[Option<u32>]) -> u32 {
         sum += v;
     }
     sum
-}
-
-#[p]
-pub fn if_let_chain(a: Option<u32>, s: &str) -> u32 {
-    if let Some(x) = a
-        && x > 2
-        && let Ok(y) = s.parse::<u32>()
-    {
-        x * y
-    } else if let Some(x) = a
-        && x <= 2
-    {
-        log("if_let_chain small");
-        x
-    } else {
-        0
-    }
-}
-
-#[p]
-pub fn while_let_chain(mut stack: Vec<u32>) -> (u32, Vec<u32>) {
-    let mut sum = 0;
-    while let Some(top) = stack.pop()
-        && top != 0
-    {
-        sum += top;
-    }
-    (sum, stack)
 }
 
 #[p]
@@ -594,13 +569,6 @@ cases! { plain_control profiled_control;
         both!(panic let_else_diverging: |m| m::let_else_diverging("x"));
         let xs = [Some(1), None, Some(2), Some(100), Some(3)];
         both!(let_else_in_loop: |m| m::let_else_in_loop(&xs));
-    }
-    let_chains => {
-        for (a, s) in [(Some(3), "4"), (Some(3), "x"), (Some(1), "4"), (None, "4")] {
-            both!(if_let_chain: |m| m::if_let_chain(a, s));
-        }
-        both!(while_let_chain (vec![5, 0, 3, 4]): |m, v| m::while_let_chain(v));
-        both!(while_let_chain (vec![1, 2]): |m, v| m::while_let_chain(v));
     }
     match_guards_bindings_patterns => {
         let xs = [-1, 2, 3, -4, 6];

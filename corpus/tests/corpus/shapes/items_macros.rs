@@ -321,13 +321,6 @@ pub mod no_prelude {
         }
         out
     }
-
-    #[p]
-    pub async fn awaited(n: u32) -> u32 {
-        ::corpus::yield_now().await;
-        let v = ::std::vec![n; 2];
-        v[0] + v[1]
-    }
 }
 
 cases! { plain_items_macros profiled_items_macros;
@@ -362,6 +355,5 @@ cases! { plain_items_macros profiled_items_macros;
         both!(items_after_tail_statements: |m| m::items_after_tail_statements(2));
         both!(items_named_like_the_expansion: |m| m::items_named_like_the_expansion(4));
         both!(filtered: |m| m::no_prelude::filtered(&[1, 2, 3]));
-        both!(async awaited: |m| m::no_prelude::awaited(4));
     }
 }

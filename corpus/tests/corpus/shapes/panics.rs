@@ -39,7 +39,7 @@ pub fn panics_in_loop(n: usize) -> usize {
         let _each = D("panics_in_loop each");
         kept.push(vec![0u8; 8]);
         if i == n {
-            panic!("loop panic at {i}");
+            panic!("loop panic at {}", i);
         }
     }
     kept.len()
@@ -65,7 +65,7 @@ pub fn profiled_helper(k: u32) -> u32 {
     let _h = D("profiled_helper local");
     let s = format!("{k}");
     if k == 0 {
-        panic!("profiled helper panic {s}");
+        panic!("profiled helper panic {}", s);
     }
     k
 }
@@ -234,7 +234,7 @@ cases! { plain_panics profiled_panics;
         both!(panic unwrap_none: |m| m::unwrap_none(None));
         both!(panic index_out_of_bounds: |m| m::index_out_of_bounds(5));
         let msg = both!(panic overflows: |m| m::overflows(200, 100));
-        assert!(msg.contains("overflow"), "{msg}");
+        assert!(msg.contains("overflow"), "{}", msg);
     }
     panics_in_guards_heads_and_drops => {
         both!(panic panics_in_guard: |m| m::panics_in_guard(-1));

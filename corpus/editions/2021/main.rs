@@ -1,0 +1,150 @@
+//! The shape corpus in edition 2021: the shape files of `tests/corpus/shapes/` that the
+//! edition allows, compiled twice and compared as in edition 2024 (`tests/corpus/main.rs`).
+//! Left out: `let_chains.rs` and `temps.rs` (if-let chains, and edition 2024's temporary scopes, which its cases assert).
+
+// Each shape file is a module twice over: that is the point.
+#![allow(clippy::duplicate_mod)]
+// `basics.rs` iterates a `Box<[T]>` by value: by reference before edition 2024, which is what
+// the twins must both do here.
+#![allow(boxed_slice_into_iter)]
+
+use corpus::run_cases;
+
+#[global_allocator]
+static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+
+// The plain copies: `#[p]` leaves the functions as written, `cases!` is dropped.
+macro_rules! prelude {
+    () => {
+        #[allow(unused_imports)]
+        use corpus::{both, call, noop as p, shown};
+    };
+}
+macro_rules! cases {
+    ($($t:tt)*) => {};
+}
+
+#[path = "../../tests/corpus/shapes/async_pointers.rs"]
+mod plain_async_pointers;
+#[path = "../../tests/corpus/shapes/asyncs.rs"]
+mod plain_asyncs;
+#[path = "../../tests/corpus/shapes/attrs.rs"]
+mod plain_attrs;
+#[path = "../../tests/corpus/shapes/basics.rs"]
+mod plain_basics;
+#[path = "../../tests/corpus/shapes/closures.rs"]
+mod plain_closures;
+#[path = "../../tests/corpus/shapes/control.rs"]
+mod plain_control;
+#[path = "../../tests/corpus/shapes/items_macros.rs"]
+mod plain_items_macros;
+#[path = "../../tests/corpus/shapes/layouts.rs"]
+mod plain_layouts;
+#[path = "../../tests/corpus/shapes/macro_made.rs"]
+mod plain_macro_made;
+#[path = "../../tests/corpus/shapes/methods.rs"]
+mod plain_methods;
+#[path = "../../tests/corpus/shapes/panics.rs"]
+mod plain_panics;
+#[path = "../../tests/corpus/shapes/recursion.rs"]
+mod plain_recursion;
+
+// The profiled copies, with their tables of cases.
+macro_rules! prelude {
+    () => {
+        #[allow(unused_imports)]
+        use corpus::{both, call, shown};
+        #[allow(unused_imports)]
+        use memory_profiler::profile as p;
+    };
+}
+macro_rules! cases {
+    ($($t:tt)*) => {
+        corpus::cases_table!($($t)*);
+    };
+}
+
+#[path = "../../tests/corpus/shapes/async_pointers.rs"]
+mod profiled_async_pointers;
+#[path = "../../tests/corpus/shapes/asyncs.rs"]
+mod profiled_asyncs;
+#[path = "../../tests/corpus/shapes/attrs.rs"]
+mod profiled_attrs;
+#[path = "../../tests/corpus/shapes/basics.rs"]
+mod profiled_basics;
+#[path = "../../tests/corpus/shapes/closures.rs"]
+mod profiled_closures;
+#[path = "../../tests/corpus/shapes/control.rs"]
+mod profiled_control;
+#[path = "../../tests/corpus/shapes/items_macros.rs"]
+mod profiled_items_macros;
+#[path = "../../tests/corpus/shapes/layouts.rs"]
+mod profiled_layouts;
+#[path = "../../tests/corpus/shapes/macro_made.rs"]
+mod profiled_macro_made;
+#[path = "../../tests/corpus/shapes/methods.rs"]
+mod profiled_methods;
+#[path = "../../tests/corpus/shapes/panics.rs"]
+mod profiled_panics;
+#[path = "../../tests/corpus/shapes/recursion.rs"]
+mod profiled_recursion;
+
+#[test]
+fn async_pointers() {
+    run_cases(profiled_async_pointers::CASES);
+}
+
+#[test]
+fn asyncs() {
+    run_cases(profiled_asyncs::CASES);
+}
+
+#[test]
+fn attrs() {
+    run_cases(profiled_attrs::CASES);
+}
+
+#[test]
+fn basics() {
+    run_cases(profiled_basics::CASES);
+}
+
+#[test]
+fn closures() {
+    run_cases(profiled_closures::CASES);
+}
+
+#[test]
+fn control() {
+    run_cases(profiled_control::CASES);
+}
+
+#[test]
+fn items_macros() {
+    run_cases(profiled_items_macros::CASES);
+}
+
+#[test]
+fn layouts() {
+    run_cases(profiled_layouts::CASES);
+}
+
+#[test]
+fn macro_made() {
+    run_cases(profiled_macro_made::CASES);
+}
+
+#[test]
+fn methods() {
+    run_cases(profiled_methods::CASES);
+}
+
+#[test]
+fn panics() {
+    run_cases(profiled_panics::CASES);
+}
+
+#[test]
+fn recursion() {
+    run_cases(profiled_recursion::CASES);
+}
