@@ -123,28 +123,17 @@ impl Rewriter {
     /// Rewrites the function body: its statements, then the mark that starts the closing
     /// brace's row once the tail value is computed.
     pub fn rewrite_body(&mut self, block: &mut Block) {
-        let has_tail = matches!(
-            block.stmts.last(),
-            Some(Stmt::Expr(_, None))
-                | Some(Stmt::Macro(syn::StmtMacro {
-                    semi_token: None,
-                    ..
-                }))
-        );
-        let mut stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+        let mut stmts = std::mem::take(&mut block.stmts);
+        let tail = stmts.split_off(tail_start(&stmts));
+        let mut out = self.rewrite_stmts(stmts);
         let guard = &self.guard;
         let mark = Ident::new("__mp_tail", Span::mixed_site());
-        let mark: Stmt = parse_quote! {
+        out.push(parse_quote! {
             #[allow(unreachable_code)]
             let #mark = #guard.tail_mark();
-        };
-        let at = if has_tail {
-            stmts.len() - 1
-        } else {
-            stmts.len()
-        };
-        stmts.insert(at, mark);
-        block.stmts = stmts;
+        });
+        out.extend(self.rewrite_stmts(tail));
+        block.stmts = out;
     }
 
     fn rewrite_stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
@@ -306,6 +295,42 @@ impl Rewriter {
             }
         })
     }
+}
+
+/// Where a block's tail may start: the index of its tail expression, or of the first of the
+/// statements that `#[cfg]` may make the tail (`#[cfg(unix)] { true } #[cfg(not(unix))] { false }`:
+/// either block is the tail once the other is removed), or `stmts.len()` when there is none.
+/// Nothing but those expressions may stand after a mark meant to be the block's last local.
+pub(crate) fn tail_start(stmts: &[Stmt]) -> usize {
+    let unterminated = |stmt: &Stmt| {
+        matches!(
+            stmt,
+            Stmt::Expr(_, None)
+                | Stmt::Macro(syn::StmtMacro {
+                    semi_token: None,
+                    ..
+                })
+        )
+    };
+    let cfgd = |stmt: &Stmt| {
+        let attrs: &[Attribute] = match stmt {
+            Stmt::Expr(expr, _) => expr_attrs(expr),
+            Stmt::Macro(mac) => &mac.attrs,
+            _ => &[],
+        };
+        cfg_gate(attrs).is_some()
+    };
+    let Some(last) = stmts.len().checked_sub(1) else {
+        return 0;
+    };
+    if !unterminated(&stmts[last]) {
+        return stmts.len();
+    }
+    let mut start = last;
+    while start > 0 && cfgd(&stmts[start]) && unterminated(&stmts[start - 1]) {
+        start -= 1;
+    }
+    start
 }
 
 fn parse_quote_spanned_expr(tokens: TokenStream) -> Expr {

@@ -13,6 +13,9 @@
 extern crate corpus;
 extern crate memory_profiler;
 
+// The shape files are formatted as the edition 2024 corpus's modules: `rustfmt::skip` keeps
+// rustfmt from formatting them again in this edition's style.
+
 use corpus::run_cases;
 
 #[global_allocator]
@@ -29,18 +32,25 @@ macro_rules! cases {
     ($($t:tt)*) => {};
 }
 
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/attrs.rs"]
 mod plain_attrs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/basics.rs"]
 mod plain_basics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod plain_control;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod plain_items_macros;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/layouts.rs"]
 mod plain_layouts;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/macro_made.rs"]
 mod plain_macro_made;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/panics.rs"]
 mod plain_panics;
 
@@ -59,18 +69,25 @@ macro_rules! cases {
     };
 }
 
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/attrs.rs"]
 mod profiled_attrs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/basics.rs"]
 mod profiled_basics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod profiled_control;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod profiled_items_macros;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/layouts.rs"]
 mod profiled_layouts;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/macro_made.rs"]
 mod profiled_macro_made;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/panics.rs"]
 mod profiled_panics;
 

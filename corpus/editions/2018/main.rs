@@ -8,6 +8,9 @@
 // the twins must both do here.
 #![allow(boxed_slice_into_iter)]
 
+// The shape files are formatted as the edition 2024 corpus's modules: `rustfmt::skip` keeps
+// rustfmt from formatting them again in this edition's style.
+
 use corpus::run_cases;
 
 #[global_allocator]
@@ -24,26 +27,37 @@ macro_rules! cases {
     ($($t:tt)*) => {};
 }
 
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/async_pointers.rs"]
 mod plain_async_pointers;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/asyncs.rs"]
 mod plain_asyncs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/attrs.rs"]
 mod plain_attrs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/basics.rs"]
 mod plain_basics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod plain_control;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod plain_items_macros;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/layouts.rs"]
 mod plain_layouts;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/macro_made.rs"]
 mod plain_macro_made;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/methods.rs"]
 mod plain_methods;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/panics.rs"]
 mod plain_panics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/recursion.rs"]
 mod plain_recursion;
 
@@ -62,26 +76,37 @@ macro_rules! cases {
     };
 }
 
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/async_pointers.rs"]
 mod profiled_async_pointers;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/asyncs.rs"]
 mod profiled_asyncs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/attrs.rs"]
 mod profiled_attrs;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/basics.rs"]
 mod profiled_basics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod profiled_control;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod profiled_items_macros;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/layouts.rs"]
 mod profiled_layouts;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/macro_made.rs"]
 mod profiled_macro_made;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/methods.rs"]
 mod profiled_methods;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/panics.rs"]
 mod profiled_panics;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/recursion.rs"]
 mod profiled_recursion;
 

@@ -1,5 +1,5 @@
-//! Statement attributes (`#[cfg]` gating statements and their probes, `#[allow]`, `#[expect]`,
-//! `#[cfg_attr]`), macros in statement, expression and tail position (std's and `macro_rules!`
+//! Statement attributes (`#[cfg]` gating statements and their probes, `#[cfg]`'d tails of the
+//! body and of inner blocks, `#[allow]`, `#[expect]`, `#[cfg_attr]`), macros in statement, expression and tail position (std's and `macro_rules!`
 //! declared in the body, expanding to several statements, to `let`s, to items), and items
 //! declared inside the body (functions, types with impls, traits, consts, statics, `use`,
 //! modules, thread locals, a profiled function).
@@ -77,6 +77,73 @@ pub fn cfg_attr_and_expect_on_statements(x: u32) -> u32 {
     #[cfg(debug_assertions)]
     let kept = kept * 2;
     kept
+}
+
+/// The idiom of low-level crates: one of several `#[cfg]`'d blocks is the body's tail.
+#[p]
+pub fn cfg_tail_blocks() -> bool {
+    let _d = D("cfg_tail_blocks local");
+    #[cfg(unix)]
+    {
+        log("cfg_tail_blocks unix");
+        true
+    }
+    #[cfg(not(unix))]
+    {
+        log("cfg_tail_blocks not unix");
+        false
+    }
+}
+
+/// The first of the `#[cfg]`'d tails stays, the last goes; the tail moves a local out.
+#[p]
+#[allow(clippy::non_minimal_cfg)] // the shape under test
+pub fn cfg_tails_first_kept(k: u32) -> Vec<u32> {
+    let v = vec![k; 2];
+    #[cfg(all())]
+    {
+        v
+    }
+    #[cfg(any())]
+    {
+        Vec::new()
+    }
+}
+
+/// An `if` and a `match` as `#[cfg]`'d tails.
+#[rustfmt::skip]
+#[p]
+#[allow(clippy::non_minimal_cfg)] // the shape under test
+pub fn cfg_tail_if_match(k: u32) -> u32 {
+    let base = k * 2;
+    #[cfg(any())]
+    if base > 2 { 1 } else { 2 }
+    #[cfg(all())]
+    match base { 0 => 10, n => n + 1 }
+}
+
+/// `#[cfg]`'d tails of inner blocks and arms.
+#[rustfmt::skip]
+#[p]
+#[allow(clippy::non_minimal_cfg, clippy::useless_vec)] // the shape under test
+pub fn cfg_tails_nested(k: u32) -> u32 {
+    let x = {
+        let y = vec![k + 1; 3];
+        #[cfg(any())]
+        { y[0] * 100 }
+        #[cfg(all())]
+        { y[0] * 2 }
+    };
+    let z = match x {
+        0 => 0,
+        n => {
+            #[cfg(all())]
+            { n + 1 }
+            #[cfg(any())]
+            { n - 1 }
+        }
+    };
+    z
 }
 
 #[p]
@@ -333,6 +400,14 @@ cases! { plain_items_macros profiled_items_macros;
         let v = both!(same_line_cfg: |m| m::same_line_cfg());
         assert_eq!(v, ["after cfg-out", "cfg-in", "after cfg-in", "a is 2"]);
         both!(cfg_attr_and_expect_on_statements: |m| m::cfg_attr_and_expect_on_statements(3));
+    }
+    cfg_tails => {
+        assert!(both!(cfg_tail_blocks: |m| m::cfg_tail_blocks()));
+        both!(cfg_tails_first_kept: |m| m::cfg_tails_first_kept(3));
+        for k in [0, 4] {
+            both!(cfg_tail_if_match: |m| m::cfg_tail_if_match(k));
+        }
+        both!(cfg_tails_nested: |m| m::cfg_tails_nested(5));
     }
     macros => {
         let s = both!(std_macros: |m| m::std_macros());
