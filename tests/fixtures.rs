@@ -3,7 +3,8 @@
 //! break, each with its own tests asserting the figures.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,4 +68,87 @@ fn the_fixtures_pass_clippy_with_warnings_denied() {
         "-D",
         "warnings",
     ]);
+}
+
+/// Runs a binary of the fixtures, killing it if it has not ended after 30 seconds: its stdout,
+/// or the reason it failed.
+fn run_fixture(binary: &str) -> Result<String, String> {
+    let program = root().join("target/fixtures/debug").join(binary);
+    let mut child = Command::new(&program)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", program.display()))?;
+    let start = Instant::now();
+    while child.try_wait().map_err(|e| e.to_string())?.is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{binary} still ran after 30 s: killed"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        Ok(stdout)
+    } else {
+        Err(format!(
+            "{binary} failed ({}):\n{stdout}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// A program whose own global allocator has profiled methods and a profiled helper: they run
+/// inside allocations, from before `main` on, and pass through; the program's other profiled
+/// functions report. (It hung before `main`: the first probe set up the resident-set reader,
+/// which allocated, which entered the profiled allocator, which waited on that set-up.)
+#[test]
+fn profiled_methods_of_the_programs_own_allocator_pass_through() {
+    cargo(&["build", "-p", "fixture-own-alloc", "--bins"]);
+    let out = run_fixture("fixture-own-alloc").unwrap();
+    assert!(out.contains("work: 1048576\n"), "{out}");
+    assert!(
+        out.contains("allocator calls: true, largest bucket: 1048576\n"),
+        "{out}"
+    );
+    // The reports of `work` and `main`, on the resident set size; none of the allocator's.
+    assert_eq!(out.matches("Filename:").count(), 2, "{out}");
+    assert!(out.contains("fn work(n: usize) -> usize {"), "{out}");
+    assert!(out.contains("fn main() {"), "{out}");
+    assert!(!out.contains("fn bucket("), "{out}");
+    assert!(!out.contains("fn alloc("), "{out}");
+}
+
+/// A profiled helper of a global allocator records the program's allocation; the allocations
+/// of its own report re-enter it and pass through (it recursed until the stack overflowed).
+#[test]
+fn a_profiled_function_reentered_from_the_profilers_work_passes_through() {
+    cargo(&["build", "-p", "fixture-own-alloc", "--bins"]);
+    let out = run_fixture("helper_only").unwrap();
+    assert!(out.contains("sum: 28672\n"), "{out}");
+    // The one audited allocation of the program, and the report's own, which were audited too.
+    let audited: usize = out
+        .lines()
+        .find_map(|l| l.strip_prefix("audited: "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(audited >= 2, "{out}");
+    // One report: of the program's allocation only.
+    assert_eq!(
+        out.matches("fn audit(size: usize) -> usize {").count(),
+        1,
+        "{out}"
+    );
+}
+
+/// memory-profiler's allocator over an inner allocator with profiled methods: those pass
+/// through, and the program's figures are exact.
+#[test]
+fn profiled_methods_of_an_inner_allocator_pass_through() {
+    cargo(&["build", "-p", "fixture-own-alloc", "--bins"]);
+    let out = run_fixture("wrapped").unwrap();
+    assert_eq!(out, "work: 3000, vec row: 3000 B in 1\nreports: 1\n");
 }

@@ -25,7 +25,74 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
         // Switched off: the function exactly as written.
         return item;
     }
+    if allocator_entry(&function.sig) {
+        return pass_through(function).into_token_stream();
+    }
     expand(&args, function, &item)
+}
+
+/// Whether the function is a method of an allocator (`GlobalAlloc`'s, or the unstable
+/// `Allocator`'s): named as one, with a receiver and a `Layout` argument. Such a method runs
+/// inside the program's allocations, where the profiler must not record (recording may
+/// allocate), so it gets [`pass_through`] instead of the rewrite.
+pub fn allocator_entry(sig: &syn::Signature) -> bool {
+    const METHODS: [&str; 10] = [
+        "alloc",
+        "alloc_zeroed",
+        "dealloc",
+        "realloc",
+        "allocate",
+        "allocate_zeroed",
+        "deallocate",
+        "grow",
+        "grow_zeroed",
+        "shrink",
+    ];
+    fn is_layout(ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "Layout"),
+            syn::Type::Group(group) => is_layout(&group.elem),
+            syn::Type::Paren(paren) => is_layout(&paren.elem),
+            _ => false,
+        }
+    }
+    METHODS.iter().any(|name| sig.ident == name)
+        && sig.receiver().is_some()
+        && sig
+            .inputs
+            .iter()
+            .any(|arg| matches!(arg, syn::FnArg::Typed(arg) if is_layout(&arg.ty)))
+}
+
+/// An allocator's method, unchanged but for a mark: while it runs, profiled functions that it
+/// reaches (its helpers) pass through, recording nothing.
+///
+/// ```text
+/// unsafe fn alloc(&self, layout: Layout) -> *mut u8 {    unsafe fn alloc(..) -> *mut u8 {
+///     body                                                   match PassThrough::start() {
+/// }                                                              _ => { body }
+///                                                            }
+///                                                        }
+/// ```
+pub fn pass_through(mut function: ItemFn) -> ItemFn {
+    let arm = syn::Block {
+        brace_token: function.block.brace_token,
+        stmts: std::mem::take(&mut function.block.stmts),
+    };
+    let body = quote! {
+        match ::memory_profiler::__private::PassThrough::start() {
+            _ => #arm
+        }
+    };
+    function.block.stmts = vec![syn::Stmt::Expr(
+        syn::parse2(body).expect("the mark's match is an expression"),
+        None,
+    )];
+    function
 }
 
 pub fn error_with(err: syn::Error, item: TokenStream) -> TokenStream {

@@ -79,6 +79,12 @@ use proc_macro::TokenStream;
 /// outermost call and sums all of them; a nested call of the same function pauses the line of
 /// the call that made it, so each byte is charged once and the rows add up to the whole call.
 ///
+/// Profiled code that runs inside the program's allocations passes through, recording nothing
+/// and allocating nothing: the methods of an allocator (`alloc`, `dealloc`, `realloc` and
+/// `alloc_zeroed` of a `GlobalAlloc` impl, the methods of the unstable `Allocator` trait) and
+/// every profiled function they call, the allocator that [`Allocator`] wraps, and whatever the
+/// profiler's own work (writing a report) reaches again.
+///
 /// # Options
 /// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
 /// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers.

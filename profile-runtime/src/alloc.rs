@@ -144,6 +144,9 @@ pub(crate) struct ThreadCounters {
     peak: Cell<i64>,
     /// While non-zero, nothing is counted: the profiler's own work (rendering a report).
     paused: Cell<u32>,
+    /// While non-zero, profiled functions pass through (no recording): the thread is inside
+    /// the program's global allocator, or inside the profiler's own first-call work.
+    through: Cell<u32>,
 }
 
 impl ThreadCounters {
@@ -156,6 +159,7 @@ impl ThreadCounters {
             bytes_freed: Cell::new(0),
             peak: Cell::new(0),
             paused: Cell::new(0),
+            through: Cell::new(0),
         }
     }
 
@@ -382,7 +386,9 @@ pub fn allocator_installed() -> bool {
         2 => true,
         _ => {
             // Save this thread's counters, make one allocation, look, and put them back, so
-            // that no figure ever sees the test allocation.
+            // that no figure ever sees the test allocation. A profiled function the allocation
+            // reaches (a method of the program's own allocator) passes through.
+            let _through = PassThrough::start();
             let saved = THREAD.with(|c| {
                 let saved = ThreadCounters::new();
                 copy_counters(c, &saved);
@@ -401,6 +407,39 @@ pub fn allocator_installed() -> bool {
     }
 }
 
+/// Whether a profiled function entered now passes through, recording nothing: the thread is
+/// inside the profiler's own work (`untracked`, or a first call's set-up), inside the inner
+/// allocator of [`Allocator`], or inside the program's own global allocator (its `alloc`,
+/// `dealloc`, `realloc` and `alloc_zeroed`, when profiled, are marked by the macro). Recording
+/// there would allocate inside the allocator, or recurse into the profiler.
+#[inline]
+pub(crate) fn passing_through() -> bool {
+    THREAD
+        .try_with(|c| c.paused.get() != 0 || c.through.get() != 0)
+        .unwrap_or(true)
+}
+
+/// While alive, profiled functions entered on this thread pass through (see
+/// [`passing_through`]); counting goes on.
+#[doc(hidden)]
+pub struct PassThrough(());
+
+impl PassThrough {
+    /// Starts passing through, until the value is dropped.
+    #[inline]
+    pub fn start() -> PassThrough {
+        let _ = THREAD.try_with(|c| c.through.set(c.through.get() + 1));
+        PassThrough(())
+    }
+}
+
+impl Drop for PassThrough {
+    #[inline]
+    fn drop(&mut self) {
+        let _ = THREAD.try_with(|c| c.through.set(c.through.get().saturating_sub(1)));
+    }
+}
+
 fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
     to.allocations.set(from.allocations.get());
     to.deallocations.set(from.deallocations.get());
@@ -409,6 +448,7 @@ fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
     to.bytes_freed.set(from.bytes_freed.get());
     to.peak.set(from.peak.get());
     to.paused.set(from.paused.get());
+    to.through.set(from.through.get());
 }
 
 /// A sample of a heap: what the probes of a report and `measure` read.

@@ -25,7 +25,7 @@ pub use report::{capture, Measured, Report, Reports, Row, Unit};
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::alloc::untracked;
+    pub use crate::alloc::{untracked, PassThrough};
     pub use crate::limit::{LimitGuard, Limits};
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, FnMeta, Format, Guard, Options, Owned, Polled, SharedTable,

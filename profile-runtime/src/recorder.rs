@@ -400,11 +400,28 @@ macro_rules! recorder {
             _process: Option<alloc::ProcessCounting>,
             /// The call's entry on the `mprof run` timeline, when the program runs under it.
             timeline: Option<crate::timeline::Call>,
+            /// The call passes through, recording nothing (see `alloc::passing_through`).
+            inert: bool,
         }
 
         impl $Core {
             /// A call starts: records the heap at entry on the attribute's row.
             fn enter(meta: &'static FnMeta, t: $Parts<'_>) -> $Core {
+                if alloc::passing_through() {
+                    return $Core {
+                        meta,
+                        source: Source::Thread,
+                        paused: None,
+                        saved_peak: <$I64>::new(0),
+                        closed: <$Flag>::new(true),
+                        suspended: <$Flag>::new(false),
+                        outermost: false,
+                        unwinding_at_entry: false,
+                        _process: None,
+                        timeline: None,
+                        inert: true,
+                    };
+                }
                 let depth = t.head.depth.get();
                 t.head.depth.set(depth + 1);
                 let outermost = depth == 0;
@@ -441,6 +458,7 @@ macro_rules! recorder {
                     unwinding_at_entry: std::thread::panicking(),
                     _process: process,
                     timeline,
+                    inert: false,
                 }
             }
 
@@ -456,6 +474,9 @@ macro_rules! recorder {
             /// The call ends (`Drop`): the last interval, the closing row if `?` left it, the
             /// outer call resumed, the peak handed back.
             fn leave(&mut self, t: $Parts<'_>) {
+                if self.inert {
+                    return;
+                }
                 // A panic leaves this call only if the thread was not already unwinding when the
                 // call began (a call made by a `Drop` during an unwinding returns normally).
                 let panicking = std::thread::panicking() && !self.unwinding_at_entry;
@@ -510,6 +531,9 @@ macro_rules! recorder {
             /// thread's peak back to whatever measures it while this call waits.
             #[allow(dead_code)] // used by the async kind only
             fn suspend(&self, t: $Parts<'_>) {
+                if self.inert {
+                    return;
+                }
                 let now = self.source.sample();
                 t.charge_running(&now);
                 self.source
@@ -520,6 +544,9 @@ macro_rules! recorder {
             /// The next poll begins, maybe on another thread: intervals restart here.
             #[allow(dead_code)] // used by the async kind only
             fn wake(&self, t: $Parts<'_>) {
+                if self.inert {
+                    return;
+                }
                 if self.suspended.replace(false) {
                     let now = self.source.sample();
                     self.saved_peak.set(now.peak);
@@ -545,6 +572,9 @@ macro_rules! recorder {
             #[cfg_attr(not(debug_assertions), inline(always))]
             #[cfg_attr(debug_assertions, inline(never))]
             fn step(&self, idx: usize, count: bool) {
+                if self.core.inert {
+                    return;
+                }
                 // Fast path: on the thread's heap, when the allocator did nothing since the last
                 // probe, the running line ended where it started, which `start` already recorded as
                 // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
@@ -743,7 +773,11 @@ impl Source {
             Source::Thread => alloc::sample_thread(),
             Source::Process => alloc::sample_process(),
             Source::External(ext) => {
-                let s = ext.stats();
+                // Another allocator's code: a profiled function it reaches passes through.
+                let s = {
+                    let _through = alloc::PassThrough::start();
+                    ext.stats()
+                };
                 Sample {
                     live: s.live(),
                     peak: s.live(),
@@ -752,7 +786,12 @@ impl Source {
                 }
             }
             Source::Rss => {
-                let live = crate::backend::resident_set_size().unwrap_or(0);
+                // The first read opens the file (which may allocate): what that reaches passes
+                // through.
+                let live = {
+                    let _through = alloc::PassThrough::start();
+                    crate::backend::resident_set_size().unwrap_or(0)
+                };
                 Sample {
                     live,
                     peak: live,
