@@ -23,16 +23,7 @@ fn manifest() -> PathBuf {
 
 /// `cargo <args>` on the fixtures' workspace; panics with its output if it fails.
 fn cargo(args: &[&str]) -> Output {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let (command, rest) = args.split_first().expect("a cargo command");
-    let output = Command::new(cargo)
-        .arg(command)
-        .arg("--manifest-path")
-        .arg(manifest())
-        .args(rest)
-        .env("CARGO_TARGET_DIR", root().join("target/fixtures"))
-        .output()
-        .expect("cargo runs");
+    let output = cargo_output(args);
     assert!(
         output.status.success(),
         "cargo {args:?} failed:\n{}\n{}",
@@ -40,6 +31,20 @@ fn cargo(args: &[&str]) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// `cargo <args>` on the fixtures' workspace.
+fn cargo_output(args: &[&str]) -> Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let (command, rest) = args.split_first().expect("a cargo command");
+    Command::new(cargo)
+        .arg(command)
+        .arg("--manifest-path")
+        .arg(manifest())
+        .args(rest)
+        .env("CARGO_TARGET_DIR", root().join("target/fixtures"))
+        .output()
+        .expect("cargo runs")
 }
 
 /// `vec![1i32] == Vec::new()` beside a profiled function: no dependency of the profiler adds
@@ -63,6 +68,9 @@ fn the_fixtures_pass_clippy_with_warnings_denied() {
     cargo(&[
         "clippy",
         "--workspace",
+        // Whose test build is meant to fail.
+        "--exclude",
+        "fixture-order-errors",
         "--all-targets",
         "--",
         "-D",
@@ -151,4 +159,28 @@ fn profiled_methods_of_an_inner_allocator_pass_through() {
     cargo(&["build", "-p", "fixture-own-alloc", "--bins"]);
     let out = run_fixture("wrapped").unwrap();
     assert_eq!(out, "work: 3000, vec row: 3000 B in 1\nreports: 1\n");
+}
+
+/// `#[profile]` under `#[rstest]`, `#[limit]` under `#[test_case]`: compile errors naming the
+/// order to write, on the attribute (they gave figures of the generated test functions).
+#[test]
+fn the_orders_that_cannot_work_are_compile_errors_naming_the_right_one() {
+    let output = cargo_output(&["test", "-p", "fixture-order-errors", "--no-run"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    let rstest = "error: `#[profile]` is on a function that `#[rstest]` made from yours, not on \
+                  yours, so it would measure that function instead: write `#[profile]` above \
+                  `#[rstest]`";
+    let test_case = "error: `#[limit]` is on a function that `#[test_case]` made from yours, not \
+                     on yours, so it would measure that function instead: write `#[limit]` \
+                     above `#[test_case]`";
+    assert_eq!(stderr.matches(rstest).count(), 1, "{stderr}");
+    assert_eq!(stderr.matches(test_case).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("#[memory_profiler::profile]\n   |     ^^^"),
+        "{stderr}"
+    );
+    // One per test function the macros made (rustc shows rstest's two cases' once), and
+    // nothing else.
+    assert!(stderr.contains("due to 3 previous errors"), "{stderr}");
 }

@@ -119,3 +119,64 @@ async fn an_async_body_over_its_limit_fails() {
     tokio::task::yield_now().await;
     assert_eq!(w.len(), 100_000);
 }
+
+thread_local! {
+    /// A cache filled on first use and kept for the thread's life, as libraries keep theirs.
+    static SQUARES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn square(n: usize) -> u64 {
+    SQUARES.with(|squares| {
+        let mut squares = squares.borrow_mut();
+        if squares.is_empty() {
+            squares.extend((0..64).map(|i| i * i));
+        }
+        squares[n]
+    })
+}
+
+// The cache is filled by the warm-up run: the measured run leaves nothing allocated.
+#[test]
+#[limit(leaks = "0 B", allocations = 1, warmups = 1)]
+fn state_kept_for_the_threads_life_is_told_apart_by_a_warm_up() {
+    let v: Vec<u64> = (0..10).map(square).collect();
+    assert_eq!(v[3], 9);
+}
+
+#[test]
+#[should_panic(
+    expected = "leaks: 512 B left allocated is above its limit of 0 B\n    (memory that \
+                           a runtime or a library allocates the first time it is used and keeps \
+                           for the thread's or the runtime's life counts here: `warmups = 1` runs \
+                           the body once before the measured run, so that it is already there)"
+)]
+#[limit(leaks = "0 B")]
+fn state_kept_for_the_threads_life_counts_without_a_warm_up() {
+    let v: Vec<u64> = (0..10).map(square).collect();
+    assert_eq!(v[3], 9);
+}
+
+// A test's own leak fails after the warm-up runs too.
+#[test]
+#[should_panic(expected = "leaks: 100 B left allocated is above its limit of 0 B\n  (measured")]
+#[limit(leaks = "0 B", warmups = 3)]
+fn a_leak_fails_after_warm_ups() {
+    std::mem::forget(vec![0u8; 100]);
+}
+
+// The warm-up runs share the items declared in the body: its `static` counts every run.
+static LAST_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[limit(allocations = 0, warmups = 2)]
+fn counted_runs() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, Ordering::Relaxed) + 1;
+    LAST_COUNT.store(n, Ordering::Relaxed);
+}
+
+#[test]
+fn warm_ups_share_the_bodys_items() {
+    counted_runs();
+    assert_eq!(LAST_COUNT.load(std::sync::atomic::Ordering::Relaxed), 3);
+}

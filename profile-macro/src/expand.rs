@@ -6,6 +6,7 @@ use syn::ItemFn;
 
 use crate::args::Args;
 use crate::lines::{source_lines, span_line};
+use crate::locate::{locate, with_target};
 use crate::rewrite::Rewriter;
 
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -177,12 +178,17 @@ fn validate(function: &ItemFn) -> syn::Result<()> {
 }
 
 fn expand(args: &Args, function: ItemFn, item: &TokenStream) -> TokenStream {
-    instrument(function, item, args.options(), None).into_token_stream()
+    match instrument(function, item, args.options(), None, "profile") {
+        Ok(function) => function.into_token_stream(),
+        Err(err) => error_with(err, item.clone()),
+    }
 }
 
-/// A guard that `#[limit]` puts around the profiler's: its initialiser.
+/// A guard that `#[limit]` puts around the profiler's: its initialiser, and how many times the
+/// body runs unmeasured before (`warmups`).
 pub struct Before {
     pub init: syn::Expr,
+    pub warmups: u32,
 }
 
 /// The rewritten function: the user's statements, with their probes, in the one arm of a
@@ -213,7 +219,10 @@ pub fn instrument(
     item: &TokenStream,
     options: TokenStream,
     before: Option<Before>,
-) -> ItemFn {
+    attr: &str,
+) -> syn::Result<ItemFn> {
+    // The block to profile: the body, or where a macro expanded before this one put it.
+    let target = locate(&function, attr)?;
     let first_line = span_line(Span::call_site());
     // The block's end: `close()` would be the whole block's span, starting at `{`, when another
     // macro re-emitted the function through syn before us.
@@ -229,72 +238,128 @@ pub fn instrument(
     let lines = source_lines(first_line, close_line, &function.sig.ident, item);
     let name = function.sig.ident.to_string();
 
-    let is_async = function.sig.asyncness.is_some();
-    let mut rewriter = Rewriter::new(first_line, rows - 1, is_async);
-    rewriter.rewrite_body(&mut function.block);
-    let guard = &rewriter.guard;
-
     let p = quote!(::memory_profiler::__private);
-    let first_line = first_line as u32;
-    let rows = Literal::usize_unsuffixed(rows);
+    let first_line_u32 = first_line as u32;
+    let rows_lit = Literal::usize_unsuffixed(rows);
     let meta = quote! {
         static META: #p::FnMeta = #p::FnMeta {
             name: #name,
             module_path: ::core::module_path!(),
             file: ::core::file!(),
-            first_line: #first_line,
+            first_line: #first_line_u32,
             lines: &[#(#lines),*],
             options: #options,
         };
     };
-    // An `async fn` call owns its table: its future may be polled on several threads.
-    let enter = if is_async {
-        quote! {
-            {
-                #meta
-                #p::AsyncGuard::<#p::Owned<#p::SharedTable<#rows>>, #rows>::enter_async(&META)
-            }
+    let fn_is_async = function.sig.asyncness.is_some();
+    // The value of the body, for the warm-up runs' (when it can be named).
+    let output = match &function.sig.output {
+        syn::ReturnType::Type(_, ty) if !matches!(**ty, syn::Type::ImplTrait(_)) => {
+            Some(quote!(#ty))
         }
-    } else {
-        quote! {
-            {
-                #meta
-                #p::thread_local! {
-                    static TABLE: #p::Table<#rows> = const { #p::Table::new() };
-                }
-                struct Key;
-                impl #p::TableKey<#p::Table<#rows>> for Key {
-                    #[inline(always)]
-                    fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
-                        TABLE.with(f)
+        syn::ReturnType::Type(..) => None,
+        syn::ReturnType::Default => Some(quote!(())),
+    };
+    with_target(
+        &mut function.block,
+        target,
+        fn_is_async,
+        |block, is_async| {
+            // With warm-up runs, a copy of the body runs before it: the items declared in the body
+            // (a `static`, a `fn`) move in front of both, so that the runs share them.
+            let mut items = Vec::new();
+            let warm_up = before
+                .as_ref()
+                .filter(|before| before.warmups > 0)
+                .map(|before| {
+                    let (hoisted, stmts) = std::mem::take(&mut block.stmts)
+                        .into_iter()
+                        .partition(|stmt| matches!(stmt, syn::Stmt::Item(_)));
+                    items = hoisted;
+                    block.stmts = stmts;
+                    warm_up(block, is_async, before.warmups, output.as_ref())
+                });
+            let mut rewriter = Rewriter::new(first_line, rows - 1, is_async);
+            rewriter.rewrite_body(block);
+            let guard = &rewriter.guard;
+            let rows = rows_lit;
+            // An `async` call owns its table: its future may be polled on several threads.
+            let enter = if is_async {
+                quote! {
+                    {
+                        #meta
+                        #p::AsyncGuard::<#p::Owned<#p::SharedTable<#rows>>, #rows>::enter_async(&META)
                     }
                 }
-                #p::Guard::<Key, #rows>::enter(&META, Key)
+            } else {
+                quote! {
+                    {
+                        #meta
+                        #p::thread_local! {
+                            static TABLE: #p::Table<#rows> = const { #p::Table::new() };
+                        }
+                        struct Key;
+                        impl #p::TableKey<#p::Table<#rows>> for Key {
+                            #[inline(always)]
+                            fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
+                                TABLE.with(f)
+                            }
+                        }
+                        #p::Guard::<Key, #rows>::enter(&META, Key)
+                    }
+                }
+            };
+            // The arm's block is the body's, braces included: rustc reads the edition of a block's
+            // tail-temporary rules off its span.
+            let arm = syn::Block {
+                brace_token: block.brace_token,
+                stmts: std::mem::take(&mut block.stmts),
+            };
+            let mut body = quote! {
+                match #enter {
+                    ref #guard => #arm
+                }
+            };
+            if let Some(Before { init, .. }) = before {
+                // `_`: the scrutinee stays a temporary, dropped after the profiler's guard.
+                body = quote! {
+                    match #init {
+                        _ => #body
+                    }
+                };
             }
+            block.stmts = items;
+            block.stmts.extend(warm_up);
+            block.stmts.push(syn::Stmt::Expr(
+                syn::parse2(body).expect("the guard's match is an expression"),
+                None,
+            ));
+        },
+    );
+    Ok(function)
+}
+
+/// `#[limit(warmups = N)]`: the body, as written, run `N` times before the measured run (in a
+/// closure, or an `async` block awaited in an async body, so that `return` and `?` end that run
+/// only). What a runtime or a library allocates once and keeps (for the thread's or the
+/// runtime's life) is allocated then, and does not count as left allocated by the measured run.
+/// (Statics and thread locals that a macro declares in the body, as `thread_local!` does, are
+/// the copy's own.)
+///
+/// ```text
+/// for _ in 0..N { let _: T = (|| { body })(); }          (an async body: `async { body }.await`)
+/// ```
+fn warm_up(block: &syn::Block, is_async: bool, n: u32, output: Option<&TokenStream>) -> syn::Stmt {
+    let ty = output.map(|ty| quote!(: #ty));
+    let run = if is_async {
+        quote!((async #block).await)
+    } else {
+        let ret = output.map(|ty| quote!(-> #ty));
+        quote!((|| #ret #block)())
+    };
+    syn::parse_quote! {
+        for _ in 0..#n {
+            let _ #ty = #run;
         }
-    };
-    // The arm's block is the body's, braces included: rustc reads the edition of a block's
-    // tail-temporary rules off its span.
-    let arm = syn::Block {
-        brace_token: function.block.brace_token,
-        stmts: std::mem::take(&mut function.block.stmts),
-    };
-    let mut body = quote! {
-        match #enter {
-            ref #guard => #arm
-        }
-    };
-    if let Some(Before { init }) = before {
-        // `_`: the scrutinee stays a temporary, dropped after the profiler's guard.
-        body = quote! {
-            match #init {
-                _ => #body
-            }
-        };
     }
-    function.block.stmts = vec![syn::Stmt::Expr(
-        syn::parse2(body).expect("the guard's match is an expression"),
-        None,
-    )];
-    function
 }

@@ -7,6 +7,7 @@ mod args;
 mod expand;
 mod limit;
 mod lines;
+mod locate;
 mod rewrite;
 
 use proc_macro::TokenStream;
@@ -152,16 +153,23 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   tests running in parallel), or every thread of the process (for work spawned on threads
 ///   you do not control; see `memory_profiler::measure_process` for the caveats). Closures
 ///   handed to other threads can instead be wrapped in `memory_profiler::charged`.
+/// - `warmups = N`: run the body `N` times before the measured run, as pytest-memray's
+///   `limit_leaks(warmups=N)` does (for functions without arguments: tests). Memory that a
+///   runtime or a library allocates the first time it is used and keeps for the thread's or the
+///   runtime's life (a cache in a thread local, tokio's list of deferred wakers, which
+///   `tokio::task::yield_now` allocates in the first poll that yields) is then allocated before
+///   the measurement and is told apart from the body's own leaks.
 ///
 /// Sizes are a number and a unit: `B`, `KB`, `MB`, `GB`, `TB` (powers of 1000) or `KiB`,
 /// `MiB`, `GiB`, `TiB` (powers of 1024), as pytest-memray reads them: `"0 B"`, `"64 KiB"`,
 /// `"1.5 MiB"`, `"24 MB"`. Unknown arguments and malformed sizes are compile errors.
 ///
 /// The body is rewritten as by [`macro@profile`] (with the Peak and Allocs columns), but its
-/// report is printed only in the failure message. On an `async fn` (under `#[tokio::test]`),
-/// the figures are those of the thread that polls the test's future, which is the test's own
-/// thread for tokio's runtimes: tasks spawned onto worker threads are counted only with
-/// `threads = "all"`. A body that panics by itself fails with its own panic, unchanged.
+/// report is printed only in the failure message. On an `async fn` (under `#[tokio::test]`,
+/// in either order: the runtime it builds is not measured), the figures are those of the thread
+/// that polls the test's future, which is the test's own thread for tokio's runtimes: tasks
+/// spawned onto worker threads are counted only with `threads = "all"`. A body that panics by
+/// itself fails with its own panic, unchanged.
 ///
 /// # Panics
 /// When the counting allocator is not installed, with the lines to add.

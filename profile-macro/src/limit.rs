@@ -27,11 +27,13 @@ mod kw {
     syn::custom_keyword!(leaks);
     syn::custom_keyword!(allocations);
     syn::custom_keyword!(threads);
+    syn::custom_keyword!(warmups);
 }
 
-const VALID: &str = "valid arguments are `peak = \"SIZE\"`, `leaks = \"SIZE\"`, `allocations = N` and \
-                     `threads = \"current\" | \"all\"`, with sizes such as \"0 B\", \"64 KiB\", \"24 MB\"";
-const NAMES: [&str; 4] = ["peak", "leaks", "allocations", "threads"];
+const VALID: &str = "valid arguments are `peak = \"SIZE\"`, `leaks = \"SIZE\"`, `allocations = N`, \
+                     `threads = \"current\" | \"all\"` and `warmups = N`, with sizes such as \"0 B\", \
+                     \"64 KiB\", \"24 MB\"";
+const NAMES: [&str; 5] = ["peak", "leaks", "allocations", "threads", "warmups"];
 
 /// A size as written, and in bytes.
 struct Size {
@@ -45,6 +47,7 @@ struct LimitArgs {
     leaks: Option<(Size, Span)>,
     allocations: Option<(u64, Span)>,
     threads: Option<(&'static str, Span)>,
+    warmups: Option<(u32, Span)>,
 }
 
 /// `"24 MB"` → 24,000,000: B, KB/MB/GB/TB (decimal, powers of 1000) and KiB/MiB/GiB/TiB
@@ -139,6 +142,19 @@ impl Parse for LimitArgs {
                     }
                 };
                 set(&mut args.allocations, n, span, "allocations")?;
+            } else if input.peek(kw::warmups) {
+                input.parse::<kw::warmups>()?;
+                let value = value(input, "warmups", span, "warmups = 1")?;
+                let n = match &value.lit {
+                    Some(Lit::Int(i)) => i.base10_parse::<u32>()?,
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &value.tokens,
+                            "`warmups` takes a whole number of runs, as in `warmups = 1`",
+                        ))
+                    }
+                };
+                set(&mut args.warmups, n, span, "warmups")?;
             } else if input.peek(kw::threads) {
                 input.parse::<kw::threads>()?;
                 let value = choice(input, "threads", span, &["current", "all"], "all")?;
@@ -183,10 +199,13 @@ pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
     if crate::expand::allocator_entry(&function.sig) {
         return crate::expand::pass_through(function).into_token_stream();
     }
-    expand(&args, function, &item).into_token_stream()
+    match expand(&args, function, &item) {
+        Ok(function) => function.into_token_stream(),
+        Err(err) => crate::expand::error_with(err, item),
+    }
 }
 
-fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
+fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result<ItemFn> {
     let p = quote!(::memory_profiler::__private);
     let name = function.sig.ident.to_string();
     let size = |s: &Option<(Size, Span)>| match s {
@@ -222,10 +241,20 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
             peak: true,
             allocs: true,
             relative: true,
-                format: #p::Format::Text,
+            format: #p::Format::Text,
             threads: #threads,
         }
     };
+    let warmups = args.warmups.as_ref().map_or(0, |(n, _)| *n);
+    if let Some((_, span)) = &args.warmups {
+        if !function.sig.inputs.is_empty() {
+            return Err(syn::Error::new(
+                *span,
+                "`warmups` runs the body again before it is measured, so it takes functions \
+                 without arguments (tests)",
+            ));
+        }
+    }
     let init: syn::Expr = syn::parse_quote! {
         {
             static LIMITS: #p::Limits = #p::Limits {
@@ -234,6 +263,7 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
                 leaks: #leaks,
                 allocations: #allocations,
                 threads: #threads,
+                warmups: #warmups,
             };
             #p::LimitGuard::start(&LIMITS)
         }
@@ -242,7 +272,8 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> ItemFn {
         function,
         item,
         options,
-        Some(crate::expand::Before { init }),
+        Some(crate::expand::Before { init, warmups }),
+        "limit",
     )
 }
 

@@ -17,6 +17,8 @@ pub struct Limits {
     pub leaks: Option<(i64, &'static str)>,
     pub allocations: Option<u64>,
     pub threads: Threads,
+    /// Runs of the body before the measured one (`warmups = N`).
+    pub warmups: u32,
 }
 
 /// Created first in a `limit`ed body, so dropped last: after the body's report was made.
@@ -69,8 +71,16 @@ impl Drop for LimitGuard {
             }
             if let Some((limit, text)) = limits.leaks {
                 if usage.net > limit {
+                    let hint = if limits.warmups == 0 {
+                        "\n    (memory that a runtime or a library allocates the first time it is \
+                         used and keeps for the thread's or the runtime's life counts here: \
+                         `warmups = 1` runs the body once before the measured run, so that it \
+                         is already there)"
+                    } else {
+                        ""
+                    };
                     failures.push(format!(
-                        "leaks: {} left allocated is above its limit of {}",
+                        "leaks: {} left allocated is above its limit of {}{hint}",
                         size(usage.net),
                         limit_size(limit, text)
                     ));
