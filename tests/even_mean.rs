@@ -70,8 +70,8 @@ fn even_mean_loop_n5() {
     let report = only(&reports, "even_mean_loop");
 
     // Nothing touches the heap. The `for` header runs once per `next()`: 50,000 even numbers
-    // plus the final `None`, 50,001; its body lines 50,000 each. The loop's closing brace
-    // (line 25) is not a statement: it never runs, like the signature.
+    // plus the final `None`, 50,001; its body lines 50,000 each, and so does the body's closing
+    // brace (line 25), where the iteration's locals (`n`) are dropped.
     let expected = concat!(
         "Filename: tests/../examples/even_mean.rs\n",
         "\n",
@@ -85,7 +85,7 @@ fn even_mean_loop_n5() {
         "    22   0.0000 MiB   0.0000 MiB       50001       for n in nbrs {\n",
         "    23   0.0000 MiB   0.0000 MiB       50000           total += n;\n",
         "    24   0.0000 MiB   0.0000 MiB       50000           count += 1;\n",
-        "    25                                             }\n",
+        "    25   0.0000 MiB   0.0000 MiB       50000       }\n",
         "    26   0.0000 MiB   0.0000 MiB           1       total as f64 / count as f64\n",
         "    27   0.0000 MiB   0.0000 MiB           1   }\n",
         "\n",
@@ -103,7 +103,7 @@ fn even_mean_loop_n5() {
         (22, 0, 0, 0, 0, 50_001),
         (23, 0, 0, 0, 0, 50_000),
         (24, 0, 0, 0, 0, 50_000),
-        (25, 0, 0, 0, 0, 0),
+        (25, 0, 0, 0, 0, 50_000),
         (26, 0, 0, 0, 0, 1),
         (27, 0, 0, 0, 0, 1),
     ]);

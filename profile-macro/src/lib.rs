@@ -64,7 +64,13 @@ use proc_macro::TokenStream;
 /// - The first row, on the attribute's line, shows the heap at entry (in both columns, as
 ///   memory_profiler's decorator row); lines that never ran have empty figure columns.
 /// - The closing brace's row shows what the function's locals free when they go out of scope
-///   (after the tail expression, or after `return`'s value is computed).
+///   (after the tail expression, or after `return`'s value is computed). The `}` of an inner
+///   block with locals (its `let`s, or the names its `for`, `while let`, `if let` or `match`
+///   arm pattern binds) does the same for that block each time it ends: once per iteration
+///   for a loop body, when it ran for a branch or an arm. A block left before its end (`break`,
+///   `continue`, `?`) leaves its drops on the line that left it, and a `return` leaves them to
+///   the function's `}`. A `}` that shares its line with code shares that line's row: one
+///   occurrence per pass over the line.
 /// - **Peak** (with `peak`): the highest heap reached while the line ran, above the heap when
 ///   it started: it shows temporaries that Increment hides.
 /// - **Allocs** (with `allocs`): the allocations the line made.

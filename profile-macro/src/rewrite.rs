@@ -24,6 +24,11 @@
 //!                              #[cfg(not(p))] g.line(N); b();   (one occurrence either way)
 //! 'l: while c { body }         'l: loop { g.line(N); if c { body } else { break } }
 //! return e                     return g.ret(e)          (locals then drop on `}`)
+//! {                            {
+//!     let v = f();                 g.line(N); let v = f();
+//!     v.len()                      g.line(N + 1); let __mp_tail = g.block_mark(N + 2); v.len()
+//! }                            }   (an inner block with locals: the mark, dropped first, makes
+//!                                  its `}` the row of what they free; see `rewrite_block`)
 //! ```
 
 use proc_macro2::{Literal, Span, TokenStream};
@@ -31,7 +36,7 @@ use quote::{quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
 
-use crate::lines::{span_line, start_line};
+use crate::lines::{end_line, span_line, start_line};
 
 /// The last probe, if known: its row, and the `cfg` predicate it is compiled under (`None`: it
 /// always is).
@@ -123,32 +128,42 @@ impl Rewriter {
     /// Rewrites the function body: its statements, then the mark that starts the closing
     /// brace's row once the tail value is computed.
     pub fn rewrite_body(&mut self, block: &mut Block) {
-        let has_tail = matches!(
-            block.stmts.last(),
-            Some(Stmt::Expr(_, None))
-                | Some(Stmt::Macro(syn::StmtMacro {
-                    semi_token: None,
-                    ..
-                }))
-        );
+        let has_tail = has_tail(&block.stmts);
         let mut stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
         let guard = &self.guard;
-        let mark = Ident::new("__mp_tail", Span::mixed_site());
-        let mark: Stmt = parse_quote! {
-            #[allow(unreachable_code)]
-            let #mark = #guard.tail_mark();
-        };
-        let at = if has_tail {
-            stmts.len() - 1
-        } else {
-            stmts.len()
-        };
-        stmts.insert(at, mark);
+        insert_mark(&mut stmts, has_tail, quote!(#guard.tail_mark()));
         block.stmts = stmts;
+    }
+
+    /// Rewrites an inner block: its statements, then, if it has locals (`owns_bindings`: its
+    /// construct's pattern binds names, dropped with them), the mark that makes its `}` a row
+    /// of its own when the block ends, as the function's tail mark does for the body. When the
+    /// block's last probe is certainly of the `}`'s line (`.. v.len() }`), that row is running
+    /// already and gets the drops without a mark.
+    ///
+    /// ```text
+    /// for x in xs {                  .. Some(x) => {
+    ///     let v = f(x);                  g.line(2); let v = f(x);
+    ///     v.len()                        g.line(3); let __mp_tail = g.block_mark(4); v.len()
+    /// }                              }   // the mark drops first: `}` (row 4) gets v's and x's drops
+    /// ```
+    fn rewrite_block(&mut self, block: &mut Block, owns_bindings: bool) {
+        let has_locals = owns_bindings || block.stmts.iter().any(may_declare_locals);
+        let has_tail = has_tail(&block.stmts);
+        let close_row = self.row(block.brace_token.span.join().end().line);
+        block.stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+        if has_locals && !self.ran_on(close_row) {
+            self.probes += 1;
+            let guard = &self.guard;
+            let row = Literal::usize_unsuffixed(close_row);
+            insert_mark(&mut block.stmts, has_tail, quote!(#guard.block_mark(#row)));
+        }
     }
 
     fn rewrite_stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
         let mut out = Vec::with_capacity(stmts.len() * 2);
+        // The row on which the previous statement ended.
+        let mut prev_end = None;
         for mut stmt in stmts {
             let attrs: &[Attribute] = match &stmt {
                 Stmt::Item(_) => {
@@ -162,6 +177,13 @@ impl Rewriter {
             // A statement's probe is compiled in exactly when the statement is.
             let own = cfg_gate(attrs);
             let row = self.row(start_line(&stmt));
+            // A statement after a `}` on its line (`}; f()`, `} x`), where what ran last is not
+            // known: the `}` may have started this row already (see `Guard::reach`).
+            let method = match self.prev {
+                None if prev_end == Some(row) => "reach",
+                _ => "line",
+            };
+            prev_end = Some(self.row(end_line(&stmt)));
             match &stmt {
                 // The head: an occurrence of the row (its evaluation and the first `next()`),
                 // so that a head left early (by `?`, `return` or a panic) still ran once; the
@@ -197,7 +219,7 @@ impl Rewriter {
                             own.map(|own| quote!(any(#before, #own)))
                         }
                         _ => {
-                            let probe = self.probe("line", row, own.as_ref());
+                            let probe = self.probe(method, row, own.as_ref());
                             out.push(probe);
                             own
                         }
@@ -229,7 +251,7 @@ impl Rewriter {
         self.visit_expr_mut(&mut for_loop.expr);
         let row = self.row(span_line(for_loop.for_token.span));
         self.prev = Prev::at(row);
-        self.visit_block_mut(&mut for_loop.body);
+        self.rewrite_block(&mut for_loop.body, binds(&for_loop.pat));
         self.prev = None;
         let syn::ExprForLoop {
             attrs,
@@ -278,7 +300,7 @@ impl Rewriter {
         let row = self.row(span_line(while_loop.while_token.span));
         self.prev = Prev::at(row);
         self.visit_expr_mut(&mut while_loop.cond);
-        self.visit_block_mut(&mut while_loop.body);
+        self.rewrite_block(&mut while_loop.body, cond_binds(&while_loop.cond));
         self.prev = None;
         let syn::ExprWhile {
             attrs,
@@ -303,6 +325,102 @@ impl Rewriter {
                 #if_token #cond #body else { break }
             }
         })
+    }
+}
+
+/// Whether a block's last statement is its tail expression (its value).
+fn has_tail(stmts: &[Stmt]) -> bool {
+    matches!(
+        stmts.last(),
+        Some(Stmt::Expr(_, None))
+            | Some(Stmt::Macro(syn::StmtMacro {
+                semi_token: None,
+                ..
+            }))
+    )
+}
+
+/// Declares a block's mark (`call` makes it) where it becomes the first local dropped when the
+/// block ends: right before the tail expression (the value is computed first, and exits before
+/// the mark do not reach it), or at the end of a block without one.
+fn insert_mark(stmts: &mut Vec<Stmt>, has_tail: bool, call: TokenStream) {
+    let mark = Ident::new("__mp_tail", Span::mixed_site());
+    let mark: Stmt = parse_quote! {
+        #[allow(unreachable_code)]
+        let #mark = #call;
+    };
+    let at = if has_tail {
+        stmts.len() - 1
+    } else {
+        stmts.len()
+    };
+    stmts.insert(at, mark);
+}
+
+/// Whether a statement may declare a local that the block drops at its end: a `let`, or a
+/// macro (its expansion may hold `let`s), except the standard library's printing, formatting
+/// and assertion macros, which expand to expressions.
+fn may_declare_locals(stmt: &Stmt) -> bool {
+    const EXPRESSIONS: [&str; 16] = [
+        "print",
+        "println",
+        "eprint",
+        "eprintln",
+        "write",
+        "writeln",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "panic",
+        "unreachable",
+        "todo",
+        "unimplemented",
+    ];
+    match stmt {
+        Stmt::Local(_) => true,
+        Stmt::Macro(mac) => !mac
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| EXPRESSIONS.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
+}
+
+/// Whether a pattern may bind a name (an identifier pattern may also be a constant or a unit
+/// variant, such as `None`: counted too).
+fn binds(pat: &syn::Pat) -> bool {
+    use syn::Pat;
+    match pat {
+        Pat::Ident(_) | Pat::Macro(_) | Pat::Verbatim(_) => true,
+        Pat::Or(or) => or.cases.iter().any(binds),
+        Pat::Paren(paren) => binds(&paren.pat),
+        Pat::Reference(reference) => binds(&reference.pat),
+        Pat::Slice(slice) => slice.elems.iter().any(binds),
+        Pat::Struct(strukt) => strukt.fields.iter().any(|field| binds(&field.pat)),
+        Pat::Tuple(tuple) => tuple.elems.iter().any(binds),
+        Pat::TupleStruct(tuple) => tuple.elems.iter().any(binds),
+        Pat::Type(typed) => binds(&typed.pat),
+        _ => false,
+    }
+}
+
+/// Whether an `if` or `while` condition binds names for its block (`if let`, let chains).
+fn cond_binds(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(expr_let) => binds(&expr_let.pat),
+        Expr::Binary(syn::ExprBinary {
+            left,
+            op: syn::BinOp::And(_),
+            right,
+            ..
+        }) => cond_binds(left) || cond_binds(right),
+        Expr::Paren(paren) => cond_binds(&paren.expr),
+        _ => false,
     }
 }
 
@@ -357,7 +475,7 @@ fn expr_attrs(expr: &Expr) -> &[Attribute] {
 
 impl VisitMut for Rewriter {
     fn visit_block_mut(&mut self, block: &mut Block) {
-        block.stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+        self.rewrite_block(block, false);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -365,7 +483,8 @@ impl VisitMut for Rewriter {
             Expr::If(if_expr) => {
                 self.visit_expr_mut(&mut if_expr.cond);
                 self.branches(|this, start| {
-                    this.visit_block_mut(&mut if_expr.then_branch);
+                    let owns_bindings = cond_binds(&if_expr.cond);
+                    this.rewrite_block(&mut if_expr.then_branch, owns_bindings);
                     if let Some((_, else_branch)) = &mut if_expr.else_branch {
                         this.prev = start;
                         this.visit_expr_mut(else_branch);
@@ -387,14 +506,15 @@ impl VisitMut for Rewriter {
                                 label: None,
                                 block,
                             }) if attrs.is_empty() => {
-                                this.visit_block_mut(block);
+                                this.rewrite_block(block, binds(&arm.pat));
                             }
                             body if !this.ran_on(body_row) => {
                                 // `pat => expr` on a line of its own: `pat => { probe; expr }`.
                                 let inner =
                                     std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+                                // No braces of the user's: no `}` row.
                                 let mut block: Block = parse_quote!({ #inner });
-                                this.visit_block_mut(&mut block);
+                                block.stmts = this.rewrite_stmts(block.stmts);
                                 *body = Expr::Block(ExprBlock {
                                     attrs: Vec::new(),
                                     label: None,

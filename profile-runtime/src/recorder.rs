@@ -26,6 +26,9 @@
 //!     v.len()
 //! }                                  // locals drop, then `guard` charges `}` and reports
 //! ```
+//!
+//! An inner block with locals gets the same mark for its own `}` (`guard.block_mark(row)`,
+//! which reaches that row when the block ends), so that what its locals free is charged there.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -600,12 +603,35 @@ macro_rules! recorder {
                 value
             }
 
+            /// Row `idx` is reached after code that may have left it running: the closing brace
+            /// of an inner block (see [`block_mark`](Self::block_mark)), or a statement that
+            /// follows such a brace on its line. One more occurrence, unless `idx` is the running
+            /// row (code before it on the line ran last: one pass over a line is one occurrence);
+            /// nothing once the function is returning (its locals then go to its own `}`).
+            #[inline(always)]
+            pub fn reach(&self, idx: usize) {
+                if !self.core.closed.get() {
+                    let count = self.key.with(|t| t.head.run.cur.get()) != idx as u64;
+                    self.step(idx, count);
+                }
+            }
+
             /// Declared right before the body's tail expression, so that it is the first local dropped
-            /// after the tail value is computed.
+            /// after the tail value is computed: from then on, the function is closing.
             #[inline(always)]
             pub fn tail_mark(&self) -> $TailMark<'_, K, N> {
+                self.block_mark(usize::MAX)
+            }
+
+            /// Declared right before the tail expression of an inner block whose `}` is on row
+            /// `idx` (or at its end, when it has none), so that it is the first local dropped when
+            /// the block ends: what its locals free is charged to that `}` ([`reach`](Self::reach)).
+            /// Exits before the mark (`break`, `continue`, `?`) do not reach it.
+            #[inline(always)]
+            pub fn block_mark(&self, idx: usize) -> $TailMark<'_, K, N> {
                 $TailMark {
                     guard: self,
+                    row: idx,
                     unwinding: std::thread::panicking(),
                 }
             }
@@ -618,10 +644,12 @@ macro_rules! recorder {
             }
         }
 
-        /// See [`Guard::tail_mark`].
+        /// See [`Guard::tail_mark`] and [`Guard::block_mark`].
         #[doc(hidden)]
         pub struct $TailMark<'a, K: TableKey<$Table<N>>, const N: usize> {
             guard: &'a $Guard<K, N>,
+            /// The row of the block's `}`; `usize::MAX` for the function's own.
+            row: usize,
             /// Whether the thread was unwinding when the mark was made: when it starts to
             /// unwind afterwards, a panic in the tail expression is leaving the function, which
             /// is not returning.
@@ -632,7 +660,11 @@ macro_rules! recorder {
             #[inline(always)]
             fn drop(&mut self) {
                 if std::thread::panicking() == self.unwinding {
-                    self.guard.close();
+                    if self.row == usize::MAX {
+                        self.guard.close();
+                    } else {
+                        self.guard.reach(self.row);
+                    }
                 }
             }
         }

@@ -35,6 +35,8 @@ mod plain_asyncs;
 mod plain_attrs;
 #[path = "shapes/basics.rs"]
 mod plain_basics;
+#[path = "shapes/blocks.rs"]
+mod plain_blocks;
 #[path = "shapes/closures.rs"]
 mod plain_closures;
 #[path = "shapes/control.rs"]
@@ -78,6 +80,8 @@ mod profiled_asyncs;
 mod profiled_attrs;
 #[path = "shapes/basics.rs"]
 mod profiled_basics;
+#[path = "shapes/blocks.rs"]
+mod profiled_blocks;
 #[path = "shapes/closures.rs"]
 mod profiled_closures;
 #[path = "shapes/control.rs"]
@@ -114,11 +118,17 @@ const SHAPE_FILES: &[&[Case]] = &[
     profiled_control::CASES,
     profiled_basics::CASES,
     profiled_methods::CASES,
+    profiled_blocks::CASES,
 ];
 
 #[test]
 fn basics() {
     run_cases(profiled_basics::CASES);
+}
+
+#[test]
+fn blocks() {
+    run_cases(profiled_blocks::CASES);
 }
 
 #[test]
