@@ -197,6 +197,7 @@ fn pattern_bindings_drop_on_the_closing_brace() {
     );
 }
 
+#[rustfmt::skip] // the `return` stays the block's tail, without `;`
 #[profile(unit = "B")]
 fn exits(k: u32) -> usize {
     let outer = vec![0u8; 100];
@@ -210,7 +211,7 @@ fn exits(k: u32) -> usize {
     }
     if k > 0 {
         let inner = vec![0u8; 1];
-        return inner.len() + outer.len() + n;
+        return inner.len() + outer.len() + n
     }
     outer.len() + n
 }
