@@ -10,11 +10,14 @@ fn measure_counts_exactly() {
     let (len, usage) = measure(|| {
         let mut v: Vec<u64> = Vec::with_capacity(4);
         v.extend([1, 2, 3, 4]);
+        let before = v.as_ptr();
         v.push(5); // grows 4 → 8 elements: one reallocation, 32 bytes freed, 64 allocated
-        let s = String::from("temporary");
+        let moved = v.as_ptr() != before;
+        let s = std::hint::black_box(String::from("temporary"));
         drop(s);
-        v.len()
+        (v.len(), moved)
     });
+    let (len, moved) = len;
     assert_eq!(len, 5);
     assert_eq!(usage.allocations, 2);
     assert_eq!(usage.reallocations, 1);
@@ -22,7 +25,9 @@ fn measure_counts_exactly() {
     assert_eq!(usage.bytes_allocated, 32 + 64 + 9);
     assert_eq!(usage.bytes_freed, 32 + 9 + 64);
     assert_eq!(usage.net, 0);
-    assert_eq!(usage.peak, 64 + 9);
+    // The 64-byte vector and the 9-byte string; a growth that moved the vector held its old
+    // 32 bytes too while it copied them, which is higher.
+    assert_eq!(usage.peak, if moved { 32 + 64 } else { 64 + 9 });
 }
 
 #[test]

@@ -16,8 +16,13 @@ use std::sync::Mutex;
 
 use memory_profiler::{capture, measure, Report, Reports, Row, Usage};
 
+mod common;
+
+// Reallocations that move or not the same way in both twins, so that their peaks (a moving
+// one counts both blocks) compare (see `common::Moving`).
 #[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+static ALLOC: memory_profiler::Allocator<common::Moving> =
+    memory_profiler::Allocator::new(common::Moving);
 
 // ---------------------------------------------------------------------------------------------
 // The drop log and the twin runners.

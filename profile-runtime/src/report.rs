@@ -115,7 +115,7 @@ pub struct Row {
     /// The sum over its occurrences of (heap after the line − heap before it).
     pub increment: i64,
     /// The highest heap reached while the line ran, above the heap when it started (the
-    /// largest over its occurrences).
+    /// largest over its occurrences). A reallocation that moves its block counts both blocks.
     pub peak: i64,
     /// The allocations the line made (reallocations not included).
     pub allocations: u64,
