@@ -85,7 +85,9 @@ use proc_macro::TokenStream;
 ///
 /// # Options
 /// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
-/// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers.
+/// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers
+///   grouped by threes (`800,000 B`, as the limit messages print them). A figure wider than
+///   memory_profiler's 12-character columns widens them, so they stay aligned.
 /// - `stream = "stdout" | "stderr" | "path"`: where reports go (default stdout). The first report
 ///   of the process to a file creates or truncates it; later ones are appended. A report that
 ///   cannot be written is said once on stderr, and the program goes on.

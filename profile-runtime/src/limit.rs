@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::measure::{self, Heap, Measurement, ProcessLock};
 use crate::recorder::Threads;
-use crate::report;
+use crate::report::{self, group};
 
 /// The limits of a function, fixed at compile time.
 #[doc(hidden)]
@@ -142,22 +142,6 @@ fn limit_size(bytes: i64, text: &str) -> String {
     } else {
         format!("{text} ({plain})")
     }
-}
-
-/// Digits grouped by threes: `1,234,567`.
-fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 #[cfg(test)]
