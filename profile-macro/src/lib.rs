@@ -158,7 +158,10 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `"1.5 MiB"`, `"24 MB"`. Unknown arguments and malformed sizes are compile errors.
 ///
 /// The body is rewritten as by [`macro@profile`] (with the Peak and Allocs columns), but its
-/// report is printed only in the failure message. On an `async fn` (under `#[tokio::test]`),
+/// report is printed only in the failure message. A failure points at the attribute (the
+/// test's file and line) and prints no backtrace (the line report says where the memory went):
+/// it unwinds with the message as a `String` payload, which `#[should_panic(expected = "..")]`
+/// reads, without calling the panic hook. On an `async fn` (under `#[tokio::test]`),
 /// the figures are those of the thread that polls the test's future, which is the test's own
 /// thread for tokio's runtimes: tasks spawned onto worker threads are counted only with
 /// `threads = "all"`. A body that panics by itself fails with its own panic, unchanged.

@@ -2,6 +2,7 @@
 //! of the body, when it exceeds a limit.
 
 use std::fmt::Write as _;
+use std::panic::Location;
 
 use crate::measure::{self, Heap, Measurement, ProcessLock};
 use crate::recorder::Threads;
@@ -24,9 +25,13 @@ pub struct Limits {
 pub struct LimitGuard {
     limits: &'static Limits,
     measurement: Option<Measurement>,
+    /// Where the limited function is: its attribute, which a failure points at.
+    at: &'static Location<'static>,
 }
 
 impl LimitGuard {
+    /// Starts the measurement; the caller's location (the attribute's tokens) is where a
+    /// failure points.
     #[track_caller]
     pub fn start(limits: &'static Limits) -> LimitGuard {
         measure::require_allocator();
@@ -39,6 +44,7 @@ impl LimitGuard {
         LimitGuard {
             limits,
             measurement: Some(Measurement::start(heap)),
+            at: Location::caller(),
         }
     }
 }
@@ -114,9 +120,31 @@ impl Drop for LimitGuard {
             Some(message)
         });
         if let Some(message) = message {
-            panic!("{message}");
+            fail(self.at, message);
         }
     }
+}
+
+/// Fails the limited function: says so as the default panic hook would, but at the function's
+/// own location (a panic raised here would point at this file, and a backtrace would show the
+/// drop glue that runs it), then unwinds with the message as the payload (a `String`, which
+/// `#[should_panic(expected = "..")]` reads) without calling the hook again: no backtrace, none
+/// of whose frames would be the user's code's.
+fn fail(at: &'static Location<'static>, message: String) -> ! {
+    crate::alloc::untracked(|| {
+        let thread = std::thread::current();
+        let text = format!(
+            "\nthread '{}' panicked at {at}:\n{message}\n",
+            thread.name().unwrap_or("<unnamed>")
+        );
+        // Through `eprint!`, so that the test harness captures it with the test's output; it
+        // panics only if stderr is gone, where there is nothing to say anything on.
+        #[cfg(panic = "unwind")]
+        let _ = std::panic::catch_unwind(|| eprint!("{text}"));
+        #[cfg(not(panic = "unwind"))]
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    });
+    std::panic::resume_unwind(Box::new(message))
 }
 
 /// `80,000,816 B (76.3 MiB)`.
