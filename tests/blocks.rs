@@ -4,7 +4,7 @@
 //! here: rows are named by their text).
 
 // `vec!`s made to allocate are what is tested.
-#![allow(clippy::useless_vec)]
+#![allow(clippy::useless_vec, clippy::let_and_return)]
 
 use memory_profiler::{capture, profile, Report};
 

@@ -167,7 +167,9 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `threads = "all"`. A body that panics by itself fails with its own panic, unchanged.
 ///
 /// # Panics
-/// When the counting allocator is not installed, with the lines to add.
+/// When the counting allocator is not installed, with the lines to add; when the profiler is
+/// switched off (memory-profiler without its default feature `enabled`), saying that the
+/// limits cannot be checked.
 #[proc_macro_attribute]
 pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
     limit::limit(args.into(), item.into()).into()

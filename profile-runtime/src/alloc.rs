@@ -79,7 +79,8 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
     /// so they are not counted. `System` makes none, and skips this (the test folds away).
     #[inline(always)]
     fn inner_call<R>(f: impl FnOnce() -> R) -> R {
-        if cfg!(feature = "off") || std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>()
+        if !cfg!(feature = "enabled")
+            || std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>()
         {
             return f();
         }
@@ -236,7 +237,7 @@ fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
 
 #[inline(always)]
 fn on_alloc(size: usize) {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return;
     }
     let counted = counting(|c| {
@@ -255,7 +256,7 @@ fn on_alloc(size: usize) {
 
 #[inline(always)]
 fn on_dealloc(size: usize) {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return;
     }
     let counted = counting(|c| {
@@ -277,7 +278,7 @@ fn on_dealloc(size: usize) {
 /// live total after the call plus `old`. In place, the peak is the live total after it.
 #[inline(always)]
 fn on_realloc(old: usize, new: usize, moved: bool) {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return;
     }
     // Both blocks, for an instant: no branch, a multiplication by 0 or 1.

@@ -26,7 +26,7 @@ pub use report::{capture, Measured, Report, Reports, Row, Unit};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::alloc::untracked;
-    pub use crate::limit::{LimitGuard, Limits};
+    pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, FnMeta, Format, Guard, Options, Owned, Polled, SharedTable,
         Stream, Table, TableKey, TailMark, Threads,

@@ -125,6 +125,20 @@ impl Drop for LimitGuard {
     }
 }
 
+/// What a `limit`ed function runs first when the profiler is switched off: it fails, saying its
+/// limits cannot be checked (a limit test must not pass without measuring). The panic points at
+/// the attribute.
+#[doc(hidden)]
+#[track_caller]
+pub fn limit_switched_off(function: &str) {
+    panic!(
+        "memory_profiler: `{function}` has memory limits, but the profiler is switched off (the \
+         `enabled` feature of memory-profiler, on by default, is not on), so they cannot be \
+         checked: build the tests with it (`--features memory-profiler/enabled`), or give the \
+         limited tests a `#[cfg(..)]` that leaves them out of builds without it"
+    );
+}
+
 /// Fails the limited function: says so as the default panic hook would, but at the function's
 /// own location (a panic raised here would point at this file, and a backtrace would show the
 /// drop glue that runs it), then unwinds with the message as the payload (a `String`, which

@@ -325,8 +325,8 @@ impl Drop for ProcessLock {
 /// Panics, with the lines to add, when the counting allocator is not installed.
 #[track_caller]
 pub(crate) fn require_allocator() {
-    if cfg!(feature = "off") {
-        panic!("memory_profiler is switched off (its `off` feature is enabled), so allocations cannot be measured");
+    if !cfg!(feature = "enabled") {
+        panic!("memory_profiler is switched off (its default feature `enabled` is not on), so allocations cannot be measured");
     }
     if !alloc::allocator_installed() {
         panic!(
