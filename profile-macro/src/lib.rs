@@ -151,7 +151,8 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `threads = "current" | "all"`: count the calling thread (default: exact, and undisturbed by
 ///   tests running in parallel), or every thread of the process (for work spawned on threads
 ///   you do not control; see `memory_profiler::measure_process` for the caveats). Closures
-///   handed to other threads can instead be wrapped in `memory_profiler::charged`.
+///   handed to other threads can instead be charged to the test's thread
+///   (`memory_profiler::charged`, `memory_profiler::Charge`).
 ///
 /// Sizes are a number and a unit: `B`, `KB`, `MB`, `GB`, `TB` (powers of 1000) or `KiB`,
 /// `MiB`, `GiB`, `TiB` (powers of 1024), as pytest-memray reads them: `"0 B"`, `"64 KiB"`,

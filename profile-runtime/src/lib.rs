@@ -19,7 +19,7 @@ mod timeline;
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
-pub use measure::{charged, measure, measure_process, Usage};
+pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use report::{capture, Measured, Report, Reports, Row, Unit};
 
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
