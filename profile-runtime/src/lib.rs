@@ -8,6 +8,7 @@
 
 mod alloc;
 mod backend;
+mod bytes;
 mod json;
 mod limit;
 mod measure;

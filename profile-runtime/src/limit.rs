@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::panic::Location;
 
+use crate::bytes::{group, size};
 use crate::measure::{self, Heap, Measurement, ProcessLock};
 use crate::recorder::Threads;
-use crate::report::{self, group};
+use crate::report;
 
 /// The limits of a function, fixed at compile time.
 #[doc(hidden)]
@@ -104,11 +105,7 @@ impl Drop for LimitGuard {
             }
             let _ = writeln!(
                 message,
-                "  (measured: peak {}, left allocated {}, allocations {}, reallocations {}{})",
-                size(usage.peak),
-                size(usage.net),
-                group(usage.allocations as i64),
-                group(usage.reallocations as i64),
+                "  (measured: {usage}{})",
                 match limits.threads {
                     Threads::Current => ", on this thread",
                     Threads::All => ", on all threads",
@@ -161,21 +158,6 @@ fn fail(at: &'static Location<'static>, message: String) -> ! {
     std::panic::resume_unwind(Box::new(message))
 }
 
-/// `80,000,816 B (76.3 MiB)`.
-fn size(bytes: i64) -> String {
-    let abs = bytes.unsigned_abs() as f64;
-    let human = if abs >= (1 << 30) as f64 {
-        format!(" ({:.1} GiB)", bytes as f64 / (1u64 << 30) as f64)
-    } else if abs >= (1 << 20) as f64 {
-        format!(" ({:.1} MiB)", bytes as f64 / (1u64 << 20) as f64)
-    } else if abs >= 1024.0 {
-        format!(" ({:.1} KiB)", bytes as f64 / 1024.0)
-    } else {
-        String::new()
-    };
-    format!("{} B{human}", group(bytes))
-}
-
 /// `64 KiB (65,536 B)`, or `0 B`.
 fn limit_size(bytes: i64, text: &str) -> String {
     let plain = format!("{} B", group(bytes));
@@ -191,13 +173,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grouping_and_sizes() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(-80_000_816), "-80,000,816");
-        assert_eq!(size(80_000_816), "80,000,816 B (76.3 MiB)");
-        assert_eq!(size(512), "512 B");
+    fn limit_sizes() {
         assert_eq!(limit_size(65_536, "64 KiB"), "64 KiB (65,536 B)");
         assert_eq!(limit_size(0, "0 B"), "0 B");
     }

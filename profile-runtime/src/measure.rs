@@ -1,11 +1,13 @@
 //! `measure` and friends: exact allocation figures of a piece of work.
 
 use std::cell::RefCell;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::ThreadId;
 
 use crate::alloc::{self, Sample, Stats};
+use crate::bytes::{group, size};
 
 /// What a piece of work did to the heap (see [`measure`]). All figures are exact.
 ///
@@ -43,6 +45,45 @@ pub struct Usage {
     /// The highest the heap went above where it was when the work started. While a reallocation
     /// moves a block, the old block and the new one are both counted.
     pub peak: i64,
+}
+
+impl fmt::Display for Usage {
+    /// The figures as the limit messages print them, bytes grouped by threes with a human size
+    /// beside:
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// let (_, usage) = memory_profiler::measure(|| {
+    ///     let v: Vec<u64> = (0..100_000).collect();
+    ///     v.len()
+    /// });
+    /// assert_eq!(
+    ///     usage.to_string(),
+    ///     "peak 800,000 B (781.2 KiB), left allocated 0 B, allocations 1, reallocations 0, \
+    ///      deallocations 1, bytes allocated 800,000 B (781.2 KiB), bytes freed 800,000 B (781.2 KiB)"
+    /// );
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = |n: u64| size(i64::try_from(n).unwrap_or(i64::MAX));
+        write!(
+            f,
+            "peak {}, left allocated {}, allocations {}, reallocations {}, deallocations {}, \
+             bytes allocated {}, bytes freed {}",
+            size(self.peak),
+            size(self.net),
+            group_u(self.allocations),
+            group_u(self.reallocations),
+            group_u(self.deallocations),
+            bytes(self.bytes_allocated),
+            bytes(self.bytes_freed),
+        )
+    }
+}
+
+/// A count, grouped by threes.
+fn group_u(n: u64) -> String {
+    group(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 impl Usage {

@@ -5,6 +5,7 @@ use std::fmt::{self, Write as _};
 use std::io::Write as _;
 use std::sync::Mutex;
 
+use crate::bytes::group;
 use crate::recorder::{FnMeta, Options, Stream};
 
 /// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
@@ -292,22 +293,6 @@ fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String {
             width = precision + 4,
         ),
     }
-}
-
-/// Digits grouped by threes: `1,234,567`.
-pub(crate) fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 impl fmt::Display for Report {
