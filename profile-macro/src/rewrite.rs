@@ -136,16 +136,22 @@ impl Rewriter {
     }
 
     /// Rewrites an inner block: its statements, then, if it has locals (`owns_bindings`: its
-    /// construct's pattern binds names, dropped with them), the mark that makes its `}` a row
-    /// of its own when the block ends, as the function's tail mark does for the body. When the
-    /// block's last probe is certainly of the `}`'s line (`.. v.len() }`), that row is running
-    /// already and gets the drops without a mark.
+    /// construct's pattern binds names, dropped with them), what makes its `}` a row of its own
+    /// when the block ends: a probe after its last statement, or, when it has a tail
+    /// expression, the mark that the function's body has too (dropped first, once the value is
+    /// computed). When the block's last probe is certainly of the `}`'s line
+    /// (`.. v.len() }`), that row is running already and gets the drops as it is.
     ///
     /// ```text
-    /// for x in xs {                  .. Some(x) => {
-    ///     let v = f(x);                  g.line(2); let v = f(x);
+    /// let n = {                      let n = {
+    ///     let v = f();                   g.line(2); let v = f();
     ///     v.len()                        g.line(3); let __mp_tail = g.block_mark(4); v.len()
-    /// }                              }   // the mark drops first: `}` (row 4) gets v's and x's drops
+    /// };                             };  // the mark drops first: `}` (row 4) gets v's drop
+    /// for x in xs {                  .. Some(x) => {
+    ///     let v = f(x);                  g.line(6); let v = f(x);
+    ///     g(v);                          g.line(7); g(v);
+    /// }                                  g.reach(8);   // `}` (row 8) gets v's and x's drops
+    ///                                }
     /// ```
     fn rewrite_block(&mut self, block: &mut Block, owns_bindings: bool) {
         let has_locals = owns_bindings || block.stmts.iter().any(may_declare_locals);
@@ -156,7 +162,25 @@ impl Rewriter {
             self.probes += 1;
             let guard = &self.guard;
             let row = Literal::usize_unsuffixed(close_row);
-            insert_mark(&mut block.stmts, has_tail, quote!(#guard.block_mark(#row)));
+            if has_tail {
+                insert_mark(&mut block.stmts, has_tail, quote!(#guard.block_mark(#row)));
+            } else {
+                // No value to compute first: a probe after the last statement starts the row
+                // before the locals drop, without a mark's drop glue in the block. When the last
+                // probe is known (and not of this row), the row certainly starts anew.
+                let method = Ident::new(
+                    if matches!(self.prev, Some(Prev { gate: None, .. })) {
+                        "line"
+                    } else {
+                        "reach"
+                    },
+                    Span::call_site(),
+                );
+                block.stmts.push(parse_quote! {
+                    #[allow(unreachable_code)]
+                    #guard.#method(#row);
+                });
+            }
         }
     }
 

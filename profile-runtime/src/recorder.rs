@@ -547,25 +547,28 @@ macro_rules! recorder {
             /// does not make the compiler inline hundreds of copies.
             #[cfg_attr(not(debug_assertions), inline(always))]
             #[cfg_attr(debug_assertions, inline(never))]
-            fn step(&self, idx: usize, count: bool) {
+            fn step(&self, idx: usize, count: Option<bool>) {
                 // Fast path: on the thread's heap, when the allocator did nothing since the last
                 // probe, the running line ended where it started, which `start` already recorded as
                 // its Mem usage: only the new line is touched, at a row known at compile time. Nothing
                 // here reads what the previous probe wrote, so consecutive probes do not wait on each
                 // other.
                 // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
-                let unchanged = self.key.with(|t| {
+                // `count`: whether the row starts an occurrence; `None`: unless it is the running
+                // row already.
+                let changed = self.key.with(|t| {
                     let run = &t.head.run;
+                    let count = count.unwrap_or_else(|| run.cur.get() != idx as u64);
                     if alloc::thread_events() != run.events.get() {
-                        return false;
+                        return Some(count);
                     }
                     let live = run.live.get();
                     let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
                     run.mem_before.set(before);
                     run.cur.set(idx as u64);
-                    true
+                    None
                 });
-                if !unchanged {
+                if let Some(count) = changed {
                     self.key
                         .with(|t| self.core.step_sampled(t.parts(), idx, count));
                 }
@@ -574,14 +577,14 @@ macro_rules! recorder {
             /// A statement starts on row `idx`: one more occurrence of that line.
             #[inline(always)]
             pub fn line(&self, idx: usize) {
-                self.step(idx, true);
+                self.step(idx, Some(true));
             }
 
             /// Row `idx` runs again without starting anew: the expression of a `for` or `while` header,
             /// before its first `next()` or condition (which count the occurrences).
             #[inline(always)]
             pub fn resume(&self, idx: usize) {
-                self.step(idx, false);
+                self.step(idx, Some(false));
             }
 
             /// The function is returning: from here on, what happens (locals being dropped) is charged
@@ -590,8 +593,7 @@ macro_rules! recorder {
             pub fn close(&self) {
                 if !self.core.closed.replace(true) {
                     // When the last statement shares the brace's line, that line already started.
-                    let count = self.key.with(|t| t.head.run.cur.get()) != (N - 1) as u64;
-                    self.step(N - 1, count);
+                    self.step(N - 1, None);
                 }
             }
 
@@ -611,8 +613,7 @@ macro_rules! recorder {
             #[inline(always)]
             pub fn reach(&self, idx: usize) {
                 if !self.core.closed.get() {
-                    let count = self.key.with(|t| t.head.run.cur.get()) != idx as u64;
-                    self.step(idx, count);
+                    self.step(idx, None);
                 }
             }
 
@@ -632,7 +633,6 @@ macro_rules! recorder {
                 $TailMark {
                     guard: self,
                     row: idx,
-                    unwinding: std::thread::panicking(),
                 }
             }
         }
@@ -650,16 +650,15 @@ macro_rules! recorder {
             guard: &'a $Guard<K, N>,
             /// The row of the block's `}`; `usize::MAX` for the function's own.
             row: usize,
-            /// Whether the thread was unwinding when the mark was made: when it starts to
-            /// unwind afterwards, a panic in the tail expression is leaving the function, which
-            /// is not returning.
-            unwinding: bool,
         }
 
         impl<K: TableKey<$Table<N>>, const N: usize> Drop for $TailMark<'_, K, N> {
             #[inline(always)]
             fn drop(&mut self) {
-                if std::thread::panicking() == self.unwinding {
+                // Dropped while a panic leaves the call (one that began after the call did): the
+                // block is not ending, the function is not returning.
+                let leaving = std::thread::panicking() && !self.guard.core.unwinding_at_entry;
+                if !leaving {
                     if self.row == usize::MAX {
                         self.guard.close();
                     } else {
