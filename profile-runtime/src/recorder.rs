@@ -27,8 +27,10 @@
 //! }                                  // locals drop, then `guard` charges `}` and reports
 //! ```
 //!
-//! An inner block with locals gets the same mark for its own `}` (`guard.block_mark(row)`,
-//! which reaches that row when the block ends), so that what its locals free is charged there.
+//! An inner block with locals ends with a probe of its own `}` row (`guard.line(row)` or
+//! `guard.reach(row)` after its last statement), or, when it has a tail expression, the same
+//! mark (`guard.block_mark(row)`, which reaches that row when the block ends), so that what its
+//! locals free is charged there.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
