@@ -1,13 +1,13 @@
-//! Compile time, and the `off` feature's code.
+//! Compile time, and the code of the profiler switched off (`default-features = false`).
 //!
 //! 1. What the expansion of `#[profile]` on a 300-line function adds to `cargo build`: the
 //!    same generated function (lets, loops, matches, ifs, whiles) is written into scratch
 //!    crates under target/overhead/compile/, plain, with `#[memory_profiler::profile]`, and
-//!    with the attribute under the `off` feature. After their dependencies are built, each is
+//!    with the attribute switched off. After their dependencies are built, each is
 //!    rebuilt several times, in turns (its source touched before each `cargo build` of that
 //!    crate alone), with and without incremental compilation; the figure is the difference of
 //!    the minima.
-//! 2. With the `off` feature, a profiled function compiles to the same code as the plain one:
+//! 2. Switched off, a profiled function compiles to the same code as the plain one:
 //!    a scratch binary holds both versions of examples/even_mean.rs's `even_mean_loop` and of
 //!    the 300-line function, built with `--release`; their disassemblies (objdump) are
 //!    compared, addresses aside.
@@ -108,14 +108,20 @@ pub fn NAME(n: u32) -> f64 {
 }
 ";
 
-/// Writes a scratch crate: a manifest depending on this package (with `features`), this
-/// package's Cargo.lock (the same dependency versions, no resolution) and `file` = `source`.
-fn write_crate(dir: &Path, name: &str, features: &str, file: &str, source: &str) {
+/// Writes a scratch crate: a manifest depending on this package (switched off, without its
+/// default feature `enabled`, when `off`), this package's Cargo.lock (the same dependency
+/// versions, no resolution) and `file` = `source`.
+fn write_crate(dir: &Path, name: &str, off: bool, file: &str, source: &str) {
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
+    let switch = if off {
+        ", default-features = false"
+    } else {
+        ""
+    };
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\nmemory-profiler = {{ path = {root:?}, features = [{features}] }}\n\n\
+         [dependencies]\nmemory-profiler = {{ path = {root:?}{switch} }}\n\n\
          # Not part of the workspace above it.\n[workspace]\n"
     );
     write_if_changed(&dir.join("Cargo.toml"), &manifest);
@@ -183,24 +189,24 @@ fn median(v: &[f64]) -> f64 {
 
 fn compile_times(base: &Path, rounds: usize) {
     let function = |attr: &str| format!("{}\n", generated_function("generated", attr));
-    let variants: [(&str, &str, String); 3] = [
-        ("plain", "", function("")),
-        ("profiled", "", function("#[memory_profiler::profile]")),
+    let variants: [(&str, bool, String); 3] = [
+        ("plain", false, function("")),
+        ("profiled", false, function("#[memory_profiler::profile]")),
         (
             "profiled_off",
-            "\"off\"",
+            true,
             function("#[memory_profiler::profile]"),
         ),
     ];
     let target = base.join("target");
     let dirs: Vec<PathBuf> = variants
         .iter()
-        .map(|(name, features, source)| {
+        .map(|(name, off, source)| {
             let dir = base.join(name);
             write_crate(
                 &dir,
                 &format!("overhead-compile-{}", name.replace('_', "-")),
-                features,
+                *off,
                 "lib.rs",
                 source,
             );
@@ -303,7 +309,7 @@ const COMPARED: [(&str, &str); 6] = [
 
 fn disassembly(base: &Path) {
     // The same program twice: plain functions over `System`, and `#[profile]` functions over
-    // `memory_profiler::Allocator`, with the `off` feature. In the plain one a blank line takes
+    // `memory_profiler::Allocator`, switched off. In the plain one a blank line takes
     // the attribute's place, so that both have the same line numbers.
     let program = |attr: &str, allocator: &str| {
         format!(
@@ -332,7 +338,7 @@ fn disassembly(base: &Path) {
     for (name, source) in [("plain", plain), ("profiled", profiled)] {
         let dir = base.join(format!("disasm_{name}"));
         let package = format!("overhead-disasm-{name}");
-        write_crate(&dir, &package, "\"off\"", "main.rs", &source);
+        write_crate(&dir, &package, true, "main.rs", &source);
         build(&dir, &target, false, true);
         let binary = target.join("release").join(&package);
         let objdump = match Command::new("objdump")
@@ -386,7 +392,7 @@ fn disassembly(base: &Path) {
         };
         say(format!(
             "off: {symbol} ({what}), `cargo build --release`, plain over System vs #[profile] \
-             over Allocator with feature `off`: {verdict}"
+             over Allocator switched off: {verdict}"
         ));
     }
 }

@@ -5,10 +5,12 @@
 //!
 //! Probes are counted from the profiled function's own report (the sum of its lines'
 //! occurrences): the `for` header runs once per `next()` (5,000,001 times), each body line
-//! once per iteration (5,000,000 times each), and the few lines around them once.
+//! and the body's closing brace once per iteration (5,000,000 times each), and the few lines
+//! around them once.
 //!
-//! With `cargo bench --features off --bench probes`, `#[profile]` leaves the function
-//! unchanged, and the ratio shows what that costs (nothing).
+//! With `cargo bench -p memory-profiler --no-default-features --bench probes` (the profiler
+//! switched off), `#[profile]` leaves the function unchanged, and the ratio shows what that
+//! costs (nothing).
 //!
 //! `cargo bench --bench probes`.
 
@@ -58,7 +60,7 @@ const ROUNDS: usize = 60;
 /// the attribute row's (the call's entry, not a probe), plus the `for` header's first probe
 /// (it resumes the header's row without counting an occurrence).
 fn probes(n: u32) -> Option<u64> {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return None;
     }
     let (_, reports) = memory_profiler::capture(|| even_mean_loop_profiled(n));
@@ -80,14 +82,15 @@ fn bench(c: &mut criterion::Criterion) {
 
 fn summary() {
     assert_eq!(even_mean_loop(N), even_mean_loop_profiled(N));
-    let off = if cfg!(feature = "off") {
-        " (feature `off`: #[profile] leaves the function unchanged)"
+    let off = if !cfg!(feature = "enabled") {
+        " (switched off, no default features: #[profile] leaves the function unchanged)"
     } else {
         ""
     };
-    // Without the feature the count is exact; with it there are no probes, and the count of
-    // the profiled build stands for the lines the function runs.
-    let count = probes(N).unwrap_or(5_000_001 + 2 * 5_000_000 + 6);
+    // Switched on, the count is exact; switched off there are no probes, and the count of the
+    // profiled build (the header, two body lines and the body's `}`) stands for the lines the
+    // function runs.
+    let count = probes(N).unwrap_or(5_000_001 + 3 * 5_000_000 + 6);
     if let (Some(plain), Some(profiled)) = (
         common::median_ns("probes", "plain"),
         common::median_ns("probes", "profiled"),

@@ -7,7 +7,7 @@ pub use profile_macro::{limit, profile};
 #[doc(inline)]
 pub use profile_runtime::{
     allocator_installed, capture, charged, measure, measure_process, thread_stats, Allocator,
-    ExternalStats, Measured, Report, Reports, Row, Stats, Unit, Usage,
+    Charge, ExternalStats, Measured, Report, Reports, Row, Stats, Unit, Usage,
 };
 
 #[doc(inline)]

@@ -29,7 +29,9 @@ fn even_mean_n5() {
     // 65,536 ≥ 50,000 even numbers. One allocation and 14 reallocations; the buffer ends at
     // 65,536 × 8 = 524,288 bytes = 0.5 MiB exactly (not 50,000 × 8 = 400,000: 124,288 bytes
     // of spare capacity). A reallocation is counted as the old size freed and the new size
-    // allocated at once, so the line's peak is the final 524,288 bytes.
+    // allocated; one that moves the block also held the old one while it copied, so the line's
+    // peak is the final 524,288 bytes, plus the 262,144 of the last doubling if that one moved
+    // (see `doubling_peak`).
     let expected = concat!(
         "Filename: tests/../examples/even_mean.rs\n",
         "\n",
@@ -46,12 +48,13 @@ fn even_mean_n5() {
     );
     assert_eq!(report.to_string(), expected);
 
+    let peak = doubling_peak(report.line(12).unwrap().peak, 524_288);
     #[rustfmt::skip]
     assert_eq!(figures(&report), [
         // line, mem usage, increment, peak, allocations, occurrences
         (10, 0, 0, 0, 0, 1),
         (11, 0, 0, 0, 0, 0),
-        (12, 524_288, 524_288, 524_288, 1, 1),
+        (12, 524_288, 524_288, peak, 1, 1),
         (13, 524_288, 0, 0, 0, 1),
         (14, 524_288, 0, 0, 0, 1),
         (15, 0, -524_288, 0, 0, 1),
@@ -60,7 +63,21 @@ fn even_mean_n5() {
     // The reallocations, seen from outside (`capture` keeps the report off stdout).
     let (_, usage) = on_fresh_thread(|| measure(|| capture(|| example::even_mean(5))));
     assert_eq!((usage.allocations, usage.reallocations), (1, 14));
-    assert_eq!((usage.peak, usage.net), (524_288, 0));
+    assert_eq!(usage.net, 0);
+    doubling_peak(usage.peak, 524_288);
+}
+
+/// The peak of a buffer grown by doubling to `last` bytes, returned when it is one of the two
+/// values it can be: `last`, when the last doubling grew the block in place, or `last` plus the
+/// old half, when it moved the block (both were live while it copied). Which one `System`
+/// does depends on what else the process allocated, and the example installs `System`
+/// (tests/realloc_peak.rs checks both cases with an allocator that decides).
+fn doubling_peak(peak: i64, last: i64) -> i64 {
+    assert!(
+        peak == last || peak == last + last / 2,
+        "a buffer doubled to {last} bytes peaked at {peak}"
+    );
+    peak
 }
 
 #[test]
@@ -70,8 +87,8 @@ fn even_mean_loop_n5() {
     let report = only(&reports, "even_mean_loop");
 
     // Nothing touches the heap. The `for` header runs once per `next()`: 50,000 even numbers
-    // plus the final `None`, 50,001; its body lines 50,000 each. The loop's closing brace
-    // (line 25) is not a statement: it never runs, like the signature.
+    // plus the final `None`, 50,001; its body lines 50,000 each, and so does the body's closing
+    // brace (line 25), where the iteration's locals (`n`) are dropped.
     let expected = concat!(
         "Filename: tests/../examples/even_mean.rs\n",
         "\n",
@@ -85,7 +102,7 @@ fn even_mean_loop_n5() {
         "    22   0.0000 MiB   0.0000 MiB       50001       for n in nbrs {\n",
         "    23   0.0000 MiB   0.0000 MiB       50000           total += n;\n",
         "    24   0.0000 MiB   0.0000 MiB       50000           count += 1;\n",
-        "    25                                             }\n",
+        "    25   0.0000 MiB   0.0000 MiB       50000       }\n",
         "    26   0.0000 MiB   0.0000 MiB           1       total as f64 / count as f64\n",
         "    27   0.0000 MiB   0.0000 MiB           1   }\n",
         "\n",
@@ -103,7 +120,7 @@ fn even_mean_loop_n5() {
         (22, 0, 0, 0, 0, 50_001),
         (23, 0, 0, 0, 0, 50_000),
         (24, 0, 0, 0, 0, 50_000),
-        (25, 0, 0, 0, 0, 0),
+        (25, 0, 0, 0, 0, 50_000),
         (26, 0, 0, 0, 0, 1),
         (27, 0, 0, 0, 0, 1),
     ]);
@@ -131,7 +148,12 @@ fn n7_vec_holds_64_mib_for_loop_nothing() {
             collect.peak,
             collect.allocations
         ),
-        (67_108_864, 67_108_864, 67_108_864, 1)
+        (
+            67_108_864,
+            67_108_864,
+            doubling_peak(collect.peak, 67_108_864),
+            1
+        )
     );
     assert!(report
         .to_string()
@@ -139,7 +161,7 @@ fn n7_vec_holds_64_mib_for_loop_nothing() {
     // 4 = 2^2 doubled up to 2^23: 21 reallocations.
     assert_eq!(
         (usage.peak, usage.allocations, usage.reallocations),
-        (67_108_864, 1, 21)
+        (doubling_peak(usage.peak, 67_108_864), 1, 21)
     );
 
     let ((mean, reports), usage) =

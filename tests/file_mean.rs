@@ -51,7 +51,8 @@ fn write_then_read_n5() {
     // `BufWriter::new` allocates its 8,192-byte buffer (0.0078125 MiB → 0.0078), the only
     // allocation: `File::create` turns a short path into a C string on the stack, and
     // `writeln!` formats straight into the buffer. The closing brace drops the writer and its
-    // buffer. The `for` header runs 100,000 + 1 times, the `writeln!` 100,000.
+    // buffer. The `for` header runs 100,000 + 1 times, the `writeln!` and the loop body's
+    // closing brace (where each iteration's `i` goes) 100,000.
     let expected = concat!(
         "Filename: tests/../examples/file_mean.rs\n",
         "\n",
@@ -62,7 +63,7 @@ fn write_then_read_n5() {
         "    17   0.0078 MiB   0.0078 MiB           1       let mut out = BufWriter::new(File::create(path)?);\n",
         "    18   0.0078 MiB   0.0000 MiB      100001       for i in 0..10u64.pow(n) {\n",
         "    19   0.0078 MiB   0.0000 MiB      100000           writeln!(out, \"{i}\")?;\n",
-        "    20                                             }\n",
+        "    20   0.0078 MiB   0.0000 MiB      100000       }\n",
         "    21   0.0078 MiB   0.0000 MiB           1       out.flush()\n",
         "    22   0.0000 MiB  -0.0078 MiB           1   }\n",
         "\n",
@@ -78,7 +79,7 @@ fn write_then_read_n5() {
         (17, BUF, BUF, BUF, 1, 1),
         (18, BUF, 0, 0, 0, 100_001),
         (19, BUF, 0, 0, 0, 100_000),
-        (20, 0, 0, 0, 0, 0),
+        (20, BUF, 0, 0, 0, 100_000),
         (21, BUF, 0, 0, 0, 1),
         (22, 0, -BUF, 0, 0, 1),
     ]);

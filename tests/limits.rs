@@ -84,7 +84,7 @@ fn the_failure_message_names_the_limit_the_figure_and_the_line() {
     let figures: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(
         &figures[3..9],
-        ["800000", "B", "800000", "B", "1", "1"],
+        ["800,000", "B", "800,000", "B", "1", "1"],
         "{line}"
     );
     // The same function within its limit: no panic.

@@ -38,10 +38,10 @@ fn bytes_with_peak_and_allocs() {
         "======================================================================================",
         "    23          0 B          0 B                        1               #[profile(unit = \"B\", peak, allocs)]",
         "    24                                                                  fn temporaries() -> usize {",
-        "    25       1000 B       1000 B       1000 B           1           1       let kept = vec![1u8; 1000];",
-        "    26       1000 B          0 B       4000 B           1           1       let n = vec![2u8; 4000].len();",
-        "    27       1000 B          0 B          0 B           1           0       kept.len() + n",
-        "    28          0 B      -1000 B          0 B           1           0   }",
+        "    25      1,000 B      1,000 B      1,000 B           1           1       let kept = vec![1u8; 1000];",
+        "    26      1,000 B          0 B      4,000 B           1           1       let n = vec![2u8; 4000].len();",
+        "    27      1,000 B          0 B          0 B           1           0       kept.len() + n",
+        "    28          0 B     -1,000 B          0 B           1           0   }",
         "",
         "",
         "",
@@ -122,4 +122,34 @@ fn a_one_line_function_counts_each_call_once() {
     ]
     .join("\n");
     assert_eq!(report_of(one_line), expected);
+}
+
+#[profile(unit = "B", peak)]
+fn gigabyte() -> usize {
+    let big: Vec<u8> = Vec::with_capacity(1 << 30);
+    let small = vec![0u8; 1000];
+    big.capacity() + small.len()
+}
+
+#[test]
+fn bytes_are_grouped_and_wide_figures_widen_their_columns() {
+    // Bytes are grouped by threes, as in the limit messages; the widest figure,
+    // -1,073,742,824 B (16 characters), widens the three figure columns from 12 to 16.
+    let expected = [
+        "Filename: tests/options.rs",
+        "",
+        "Line #        Mem usage        Increment             Peak  Occurrences   Line Contents",
+        "======================================================================================",
+        "   127              0 B              0 B                            1   #[profile(unit = \"B\", peak)]",
+        "   128                                                                  fn gigabyte() -> usize {",
+        "   129  1,073,741,824 B  1,073,741,824 B  1,073,741,824 B           1       let big: Vec<u8> = Vec::with_capacity(1 << 30);",
+        "   130  1,073,742,824 B          1,000 B          1,000 B           1       let small = vec![0u8; 1000];",
+        "   131  1,073,742,824 B              0 B              0 B           1       big.capacity() + small.len()",
+        "   132              0 B -1,073,742,824 B              0 B           1   }",
+        "",
+        "",
+        "",
+    ]
+    .join("\n");
+    assert_eq!(report_of(gigabyte), expected);
 }

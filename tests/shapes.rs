@@ -16,8 +16,13 @@ use std::sync::Mutex;
 
 use memory_profiler::{capture, measure, Report, Reports, Row, Usage};
 
+mod common;
+
+// Reallocations that move or not the same way in both twins, so that their peaks (a moving
+// one counts both blocks) compare (see `common::Moving`).
 #[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+static ALLOC: memory_profiler::Allocator<common::Moving> =
+    memory_profiler::Allocator::new(common::Moving);
 
 // ---------------------------------------------------------------------------------------------
 // The drop log and the twin runners.
@@ -200,6 +205,12 @@ fn occ(report: &Report, text: &str) -> u64 {
 
 fn closing(report: &Report) -> &Row {
     report.rows().last().expect("a report has rows")
+}
+
+/// The row `k` lines after the first row containing `text`.
+fn below<'a>(report: &'a Report, text: &str, k: u32) -> &'a Row {
+    let at = row(report, text).line + k;
+    report.line(at).expect("a row of the function")
 }
 
 /// The rows after the attribute's add up to what `measure` saw of the same calls (the closure
@@ -1206,6 +1217,59 @@ macro_rules! shapes {
             let n: usize = a.parse()?;
             Ok(n + big.capacity())
         }
+
+        // --- inner blocks with locals: their `}` is a row (edition 2021 tail rules) -------
+
+        #[$p]
+        pub fn inner_block_tail_temps(k: u32) -> (u32, u32) {
+            let n = {
+                let _inner = D("inner_block local");
+                let big = vec![0u8; 64];
+                // Edition 2021: the tail's temporary outlives `_inner`, to the end of the `let`.
+                D("inner_block tail temp").pick(k) + big.len() as u32
+            };
+            log("inner_block after");
+            let mut total = 0;
+            for i in 0..k {
+                let _each = D("inner_block each");
+                let chunk = vec![0u8; 8];
+                total += D("inner_block body temp").pick(i) + chunk.len() as u32
+            }
+            (n, total)
+        }
+
+        #[$p]
+        pub fn inner_block_locks(n: usize) -> (usize, bool) {
+            let m = Mutex::new(0u8);
+            let len = {
+                let _held = m.lock().unwrap();
+                let v = vec![1u8; n];
+                v.len()
+            };
+            let free = m.try_lock().is_ok();
+            (len, free)
+        }
+
+        #[$p]
+        pub fn inner_arms_and_labels(k: u32) -> u32 {
+            let item = if k > 0 { Some((D("inner arm binding"), vec![0u8; k as usize])) } else { None };
+            let a = match item {
+                Some((_d, v)) => {
+                    let _local = D("inner arm local");
+                    v.len() as u32
+                }
+                None => 0,
+            };
+            let b = 'b: {
+                let _l = D("inner labeled local");
+                if k == 1 {
+                    break 'b 1;
+                }
+                let buf = vec![0u8; 4];
+                if k == 2 { break 'b 2 } else { buf.len() as u32 }
+            };
+            a + b
+        }
     };
 }
 
@@ -2092,7 +2156,14 @@ fn figures_of_loops_branches_and_lines() {
         let s = row(r, "let s = vec![0u8; 10]; total += s.len();");
         assert_eq!(
             (s.occurrences, s.allocations, s.increment, s.peak),
-            (n as u64, n as u64, 0, 10)
+            (n as u64, n as u64, 10 * n as i64, 10)
+        );
+        // The body's locals are freed on its closing brace, once per iteration.
+        let body_end = below(r, "let s = vec![0u8; 10]; total += s.len();", 1);
+        assert_eq!(body_end.text.trim(), "}");
+        assert_eq!(
+            (body_end.occurrences, body_end.increment, body_end.peak),
+            (n as u64, -10 * n as i64, 0)
         );
         // A `while`: iterations + 1, also when the body `continue`s.
         assert_eq!(occ(r, "while w < 5"), 6);
@@ -2143,12 +2214,53 @@ fn figures_of_a_return_from_inside_a_loop() {
         (chunk.increment, chunk.allocations, chunk.occurrences),
         (300, 3, 3)
     );
-    // The chunks of the iterations that went on are freed at the end of their iteration.
-    assert_eq!(row(r, "if i == limit").increment, -200);
+    // The chunks of the iterations that went on are freed at the end of their iteration, on
+    // the loop body's closing brace.
+    assert_eq!(row(r, "if i == limit").increment, 0);
+    let body_end = below(r, "if i == limit", 3);
+    assert_eq!(body_end.text.trim(), "}");
+    assert_eq!((body_end.increment, body_end.occurrences), (-200, 2));
     let ret = row(r, "return i + big.capacity()");
     assert_eq!((ret.occurrences, ret.increment), (1, 0));
     // The locals still alive at the `return` are freed on the closing brace.
     assert_eq!((closing(r).increment, closing(r).occurrences), (-4196, 1));
+}
+
+#[test]
+fn inner_blocks_keep_the_editions_drop_order() {
+    for k in [0, 1, 3] {
+        let (_, reports, usage) = same(
+            || plain::inner_block_tail_temps(k),
+            || profiled::inner_block_tail_temps(k),
+        );
+        let r = report(&reports, "inner_block_tail_temps");
+        balanced(r, &usage);
+        // The block's `}` gets `big` (64 B); each iteration's `}` gets its `chunk` (8 B).
+        let block_end = below(r, "D(\"inner_block tail temp\")", 1);
+        assert_eq!((block_end.text.trim(), block_end.increment), ("};", -64));
+        let body_end = below(r, "D(\"inner_block body temp\")", 1);
+        assert_eq!(
+            (
+                body_end.text.trim(),
+                body_end.increment,
+                body_end.occurrences
+            ),
+            ("}", -8 * i64::from(k), u64::from(k))
+        );
+    }
+    for n in [0, 5] {
+        same(
+            || plain::inner_block_locks(n),
+            || profiled::inner_block_locks(n),
+        );
+    }
+    for k in [0, 1, 2, 3] {
+        let (_, reports, usage) = same(
+            || plain::inner_arms_and_labels(k),
+            || profiled::inner_arms_and_labels(k),
+        );
+        balanced(report(&reports, "inner_arms_and_labels"), &usage);
+    }
 }
 
 #[test]

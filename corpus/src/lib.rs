@@ -18,6 +18,7 @@
 //!
 //! `CORPUS_PRINT=1 cargo test -p corpus -- --nocapture` prints every report the checks read.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Debug;
@@ -30,6 +31,51 @@ use std::task::{Context, Poll, Waker};
 use memory_profiler::{Report, Reports, Usage, capture, measure};
 
 pub use corpus_noop::noop;
+
+// ---------------------------------------------------------------------------------------------
+// The allocator.
+// ---------------------------------------------------------------------------------------------
+
+/// An inner allocator for `memory_profiler::Allocator::new` whose reallocations behave the same
+/// on every run: a growing one always moves (a new block, the bytes copied, the old block
+/// freed), a shrinking one stays in place. `System`'s own choice depends on what else the
+/// process allocated, and a moving reallocation counts both blocks in Peak: the corpus installs
+/// this one, so that the twins' peaks are the same whenever they grow the same buffers.
+pub struct Moving;
+
+// SAFETY: `alloc` and `dealloc` forward to `System`; `realloc` keeps `GlobalAlloc`'s contract:
+// a shrink keeps the block (its layout's size only gets smaller, which `System.dealloc`, a
+// `free`, does not read), a growth allocates a block of the new size with the same alignment,
+// copies the old block's bytes into it and frees the old block, or returns null and leaves the
+// old block as it was.
+unsafe impl GlobalAlloc for Moving {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` (through `alloc` or `realloc` below).
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size <= layout.size() {
+            return ptr;
+        }
+        // SAFETY: `new_size` is non-zero and, by the caller's contract, a valid size for
+        // `layout.align()`; the old block holds `layout.size()` bytes, fewer than the new one,
+        // and the two do not overlap.
+        unsafe {
+            let new = System.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size());
+                System.dealloc(ptr, layout);
+            }
+            new
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The event log.

@@ -179,7 +179,7 @@ fn a_limit_below_tokio_test_reports_the_bodys_lines() {
         let figures: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(
             &figures[3..9],
-            ["3000", "B", "3000", "B", "1", "1"],
+            ["3,000", "B", "3,000", "B", "1", "1"],
             "{message}"
         );
     }

@@ -83,15 +83,51 @@ impl Profile {
         self.mem.iter().map(|&(m, _)| m).reduce(f64::max)
     }
 
-    /// The highest `MEM` sample taken while `function` (its dotted name) ran; `None` if it never
-    /// ran or no sample fell in its calls (`mprof peak --func`).
+    /// The highest memory while `function` (its dotted name) ran: the `MEM` samples taken
+    /// during its calls, and the calls' own figures at entry and exit (so that a call shorter
+    /// than the sampling interval still has one); `None` if it never ran (`mprof peak --func`).
     pub fn peak_during(&self, function: &str) -> Option<f64> {
         let calls: Vec<&FuncCall> = self.funcs.iter().filter(|f| f.name == function).collect();
-        self.mem
+        let during = self
+            .mem
             .iter()
             .filter(|(_, t)| calls.iter().any(|c| c.start <= *t && *t <= c.end))
-            .map(|&(m, _)| m)
-            .reduce(f64::max)
+            .map(|&(m, _)| m);
+        let ends = calls.iter().flat_map(|c| [c.mem_start, c.mem_end]);
+        during.chain(ends).reduce(f64::max)
+    }
+
+    /// The dotted name of the function that `name` stands for in this file: the name itself,
+    /// or a function's last part (`mean` for `app.stats.mean`) when only one function has it.
+    /// Otherwise an error that lists what the file has.
+    pub fn resolve_function(&self, name: &str) -> Result<&str, String> {
+        let functions = self.functions();
+        if let Some((full, _)) = functions.iter().find(|(full, _)| *full == name) {
+            return Ok(full);
+        }
+        let by_last: Vec<&str> = functions
+            .iter()
+            .map(|(full, _)| *full)
+            .filter(|full| full.rsplit('.').next() == Some(name))
+            .collect();
+        match by_last[..] {
+            [full] => Ok(full),
+            [] if functions.is_empty() => Err(format!(
+                "no function `{name}`: the file has no FUNC lines (run the program under `mprof run` with #[profile] functions)"
+            )),
+            [] => Err(format!(
+                "no function `{name}`; the file has: {}",
+                functions
+                    .iter()
+                    .map(|(full, _)| *full)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => Err(format!(
+                "`{name}` is ambiguous; name one of: {}",
+                by_last.join(", ")
+            )),
+        }
     }
 
     /// Every time in the file (samples and calls), earliest first: the plot's zero.
@@ -270,7 +306,15 @@ mod tests {
         assert_eq!(p.malformed, [8]);
         assert_eq!(p.peak(), Some(13.25));
         assert_eq!(p.peak_during("__main__.f"), Some(13.25));
-        assert_eq!(p.peak_during("__main__.g"), None);
+        // No sample during `g`'s call: its own figures at entry and exit.
+        assert_eq!(p.peak_during("__main__.g"), Some(3.0));
+        assert_eq!(p.peak_during("__main__.h"), None);
+        assert_eq!(p.resolve_function("g"), Ok("__main__.g"));
+        assert_eq!(p.resolve_function("__main__.f"), Ok("__main__.f"));
+        assert_eq!(
+            p.resolve_function("h"),
+            Err("no function `h`; the file has: __main__.f, __main__.g".into())
+        );
         assert_eq!(p.start_time(), Some(2.0));
     }
 

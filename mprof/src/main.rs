@@ -87,7 +87,8 @@ enum Command {
     },
     /// Print the peak memory of profiles.
     Peak {
-        /// The peak while this function (its dotted name, as in FUNC lines) ran.
+        /// The peak while this function ran: its dotted name, as in FUNC lines, or its last
+        /// part (`mean` for `app.stats.mean`) when no other function has it.
         #[arg(long)]
         func: Option<String>,
         /// Profiles: .dat files or indices [default: the newest].
@@ -166,18 +167,31 @@ fn remove(files: &[PathBuf], dry_run: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// A command that failed: what to say, and the exit code (1, or 2 for a bad argument, as for
+/// the command line's own errors).
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure { message, code }) => {
             eprintln!("mprof: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
 
-fn execute(command: Command) -> Result<ExitCode, String> {
+fn execute(command: Command) -> Result<ExitCode, Failure> {
     let here = Path::new(".");
     match command {
         Command::Run {
@@ -265,12 +279,21 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             for path in &chosen {
                 let profile = read(path)?;
                 let peak = match &func {
-                    Some(f) => profile.peak_during(f),
+                    Some(name) => {
+                        let full = profile.resolve_function(name).map_err(|message| Failure {
+                            message: format!("{}: {message}", path.display()),
+                            code: 2,
+                        })?;
+                        profile.peak_during(full)
+                    }
                     None => profile.peak(),
                 };
                 match peak {
                     Some(p) => println!("{}\t{p:.3} MiB", path.display()),
-                    None => println!("{}\tNaN MiB", path.display()),
+                    // A profile without samples has no peak to print.
+                    None => {
+                        return Err(format!("{}: no MEM samples", path.display()).into());
+                    }
                 }
                 for (child, samples) in &profile.children {
                     let peak = samples.iter().map(|s| s.0).fold(f64::MIN, f64::max);

@@ -82,13 +82,76 @@ fn peak_prints_what_python_printed() {
         &["peak", "python_mean.dat"],
         &["peak", "python_multiprocess.dat"],
         &["peak", "--func", "__main__.mean_list", "python_mean.dat"],
-        &["peak", "--func", "nothing", "python_mean.dat"],
     ] {
         let out = mprof_in(&dir).args(args).output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         ours.push_str(&text(&out.stdout));
     }
     assert_eq!(ours, expected);
+}
+
+#[test]
+fn peak_of_a_function_by_its_name() {
+    let dir = data("");
+    let peak = |args: &[&str]| {
+        let out = mprof_in(&dir).args(args).output().unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    // The dotted name, or the last part alone when no other function has it.
+    for name in ["__main__.mean_list", "mean_list"] {
+        assert_eq!(
+            peak(&["peak", "--func", name, "python_mean.dat"]),
+            (
+                Some(0),
+                "python_mean.dat\t83.230 MiB\n".into(),
+                String::new()
+            )
+        );
+    }
+    // `mean_gen` ran for 7 ms, between two samples: its peak is its calls' own figures.
+    assert_eq!(
+        peak(&["peak", "--func", "mean_gen", "python_mean.dat"]).1,
+        "python_mean.dat\t58.570 MiB\n"
+    );
+    // An unknown name: an error that lists the file's functions, exit code 2 (Python's mprof
+    // printed `NaN MiB` and exited 0).
+    assert_eq!(
+        peak(&["peak", "--func", "nosuch", "python_mean.dat"]),
+        (
+            Some(2),
+            String::new(),
+            "mprof: python_mean.dat: no function `nosuch`; the file has: __main__.mean_list, \
+             __main__.mean_gen, __main__.both\n"
+                .into()
+        )
+    );
+    let (code, _, stderr) = peak(&["peak", "--func", "mean", "python_multiprocess.dat"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no function `mean`"), "{stderr}");
+
+    // A name that two functions end with is ambiguous.
+    let tmp = tmp_dir("ambiguous");
+    std::fs::write(
+        tmp.join("two.dat"),
+        "MEM 1.0 10.0\nMEM 2.0 11.0\nMEM 3.0 12.0\n\
+         FUNC a.run 1.0 10.0 2.0 11.0 0\nFUNC b.run 2.0 11.5 3.0 12.0 0\n",
+    )
+    .unwrap();
+    let out = mprof_in(&tmp)
+        .args(["peak", "--func", "run", "two.dat"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "mprof: two.dat: `run` is ambiguous; name one of: a.run, b.run\n"
+    );
+    let out = mprof_in(&tmp)
+        .args(["peak", "--func", "b.run", "two.dat"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "two.dat\t3.000 MiB\n");
+    std::fs::remove_dir_all(&tmp).unwrap();
 }
 
 #[test]

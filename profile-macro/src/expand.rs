@@ -22,7 +22,7 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Err(err) = validate(&function) {
         return error_with(err, item);
     }
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         // Switched off: the function exactly as written.
         return item;
     }

@@ -67,7 +67,13 @@ use proc_macro::TokenStream;
 /// - The closing brace's row shows what the function's locals free when they go out of scope
 ///   (after the tail expression, or after `return`'s value is computed), and, before edition
 ///   2024, what the tail expression's temporaries free (they are dropped after the locals
-///   there).
+///   there). The `}` of an inner
+///   block with locals (its `let`s, or the names its `for`, `while let`, `if let` or `match`
+///   arm pattern binds) does the same for that block each time it ends: once per iteration
+///   for a loop body, when it ran for a branch or an arm. A block left before its end (`break`,
+///   `continue`, `?`) leaves its drops on the line that left it, and a `return` leaves them to
+///   the function's `}`. A `}` that shares its line with code shares that line's row: one
+///   occurrence per pass over the line.
 /// - **Peak** (with `peak`): the highest heap reached while the line ran, above the heap when
 ///   it started: it shows temporaries that Increment hides.
 /// - **Allocs** (with `allocs`): the allocations the line made.
@@ -88,7 +94,9 @@ use proc_macro::TokenStream;
 ///
 /// # Options
 /// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
-/// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers.
+/// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers
+///   grouped by threes (`800,000 B`, as the limit messages print them). A figure wider than
+///   memory_profiler's 12-character columns widens them, so they stay aligned.
 /// - `stream = "stdout" | "stderr" | "path"`: where reports go (default stdout). The first report
 ///   of the process to a file creates or truncates it; later ones are appended. A report that
 ///   cannot be written is said once on stderr, and the program goes on.
@@ -152,7 +160,8 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `threads = "current" | "all"`: count the calling thread (default: exact, and undisturbed by
 ///   tests running in parallel), or every thread of the process (for work spawned on threads
 ///   you do not control; see `memory_profiler::measure_process` for the caveats). Closures
-///   handed to other threads can instead be wrapped in `memory_profiler::charged`.
+///   handed to other threads can instead be charged to the test's thread
+///   (`memory_profiler::charged`, `memory_profiler::Charge`).
 /// - `warmups = N`: run the body `N` times before the measured run, as pytest-memray's
 ///   `limit_leaks(warmups=N)` does (for functions without arguments: tests). Memory that a
 ///   runtime or a library allocates the first time it is used and keeps for the thread's or the
@@ -165,14 +174,19 @@ pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `"1.5 MiB"`, `"24 MB"`. Unknown arguments and malformed sizes are compile errors.
 ///
 /// The body is rewritten as by [`macro@profile`] (with the Peak and Allocs columns), but its
-/// report is printed only in the failure message. On an `async fn` (under `#[tokio::test]`,
-/// in either order: the runtime it builds is not measured), the figures are those of the thread
-/// that polls the test's future, which is the test's own thread for tokio's runtimes: tasks
+/// report is printed only in the failure message. A failure points at the attribute (the
+/// test's file and line) and prints no backtrace (the line report says where the memory went):
+/// it unwinds with the message as a `String` payload, which `#[should_panic(expected = "..")]`
+/// reads, without calling the panic hook. On an `async fn` (under `#[tokio::test]`, in either
+/// order: the runtime it builds is not measured), the figures are those of the thread that
+/// polls the test's future, which is the test's own thread for tokio's runtimes: tasks
 /// spawned onto worker threads are counted only with `threads = "all"`. A body that panics by
 /// itself fails with its own panic, unchanged.
 ///
 /// # Panics
-/// When the counting allocator is not installed, with the lines to add.
+/// When the counting allocator is not installed, with the lines to add; when the profiler is
+/// switched off (memory-profiler without its default feature `enabled`), saying that the
+/// limits cannot be checked.
 #[proc_macro_attribute]
 pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
     limit::limit(args.into(), item.into()).into()

@@ -192,9 +192,10 @@ pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return crate::expand::error_with(err, item);
     }
-    if cfg!(feature = "off") {
-        // Switched off: the function exactly as written, with no limit checked.
-        return item;
+    if !cfg!(feature = "enabled") {
+        // Switched off: the function as written, but failing when called, saying that its
+        // limits cannot be checked (a limit test must not pass without measuring).
+        return switched_off(function).into_token_stream();
     }
     if crate::expand::allocator_entry(&function.sig) {
         return crate::expand::pass_through(function).into_token_stream();
@@ -203,6 +204,17 @@ pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(function) => function.into_token_stream(),
         Err(err) => crate::expand::error_with(err, item),
     }
+}
+
+/// The function with a first statement that fails it: the profiler is switched off. (The call
+/// returns `()`, so the statements after it are not unreachable code to the compiler.)
+fn switched_off(mut function: ItemFn) -> ItemFn {
+    let name = function.sig.ident.to_string();
+    let fail: syn::Stmt = syn::parse_quote! {
+        ::memory_profiler::__private::limit_switched_off(#name);
+    };
+    function.block.stmts.insert(0, fail);
+    function
 }
 
 fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result<ItemFn> {

@@ -26,6 +26,14 @@ pub fn span_line(span: Span) -> usize {
     span.start().line
 }
 
+/// The line on which `node` ends: that of its last token (a group's closing delimiter).
+pub fn end_line(node: &impl ToTokens) -> usize {
+    node.to_token_stream()
+        .into_iter()
+        .last()
+        .map_or(0, |token| token.span().end().line)
+}
+
 /// The source lines `first..=last` (1-based) of the file the attribute is in, read at compile
 /// time. They are rebuilt from the tokens where the file cannot be read or does not hold the
 /// function at those lines (a function made by a macro, a doctest): `name` must be on its line.

@@ -24,6 +24,11 @@
 //!                              #[cfg(not(p))] g.line(N); b();   (one occurrence either way)
 //! 'l: while c { body }         'l: loop { g.line(N); if c { body } else { break } }
 //! return e                     return g.ret(e)          (locals then drop on `}`)
+//! {                            {
+//!     let v = f();                 g.line(N); let v = f();
+//!     v.len()                      g.line(N + 1); let __mp_tail = g.block_mark(N + 2); v.len()
+//! }                            }   (an inner block with locals: the mark, dropped first, makes
+//!                                  its `}` the row of what they free; see `rewrite_block`)
 //! ```
 
 use proc_macro2::{Literal, Span, TokenStream};
@@ -31,7 +36,7 @@ use quote::{quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
 
-use crate::lines::{span_line, start_line};
+use crate::lines::{end_line, span_line, start_line};
 
 /// The last probe, if known: its row, and the `cfg` predicate it is compiled under (`None`: it
 /// always is).
@@ -123,21 +128,78 @@ impl Rewriter {
     /// Rewrites the function body: its statements, then the mark that starts the closing
     /// brace's row once the tail value is computed.
     pub fn rewrite_body(&mut self, block: &mut Block) {
-        let mut stmts = std::mem::take(&mut block.stmts);
+        let (mut stmts, tail) = self.rewrite_split(std::mem::take(&mut block.stmts));
+        let guard = &self.guard;
+        stmts.insert(tail, mark(quote!(#guard.tail_mark())));
+        block.stmts = stmts;
+    }
+
+    /// Rewrites an inner block: its statements, then, if it has locals (`owns_bindings`: its
+    /// construct's pattern binds names, dropped with them), what makes its `}` a row of its own
+    /// when the block ends: a probe after its last statement, or, when it has a tail
+    /// expression, the mark that the function's body has too (dropped first, once the value is
+    /// computed). When the block's last probe is certainly of the `}`'s line
+    /// (`.. v.len() }`), that row is running already and gets the drops as it is.
+    ///
+    /// ```text
+    /// let n = {                      let n = {
+    ///     let v = f();                   g.line(2); let v = f();
+    ///     v.len()                        g.line(3); let __mp_tail = g.block_mark(4); v.len()
+    /// };                             };  // the mark drops first: `}` (row 4) gets v's drop
+    /// for x in xs {                  .. Some(x) => {
+    ///     let v = f(x);                  g.line(6); let v = f(x);
+    ///     g(v);                          g.line(7); g(v);
+    /// }                                  g.reach(8);   // `}` (row 8) gets v's and x's drops
+    ///                                }
+    /// ```
+    /// Rewrites a block's statements, and says where its tail starts among the rewritten ones
+    /// (see [`tail_start`]): where a mark meant to be the block's last local goes.
+    fn rewrite_split(&mut self, mut stmts: Vec<Stmt>) -> (Vec<Stmt>, usize) {
         let tail = stmts.split_off(tail_start(&stmts));
         let mut out = self.rewrite_stmts(stmts);
-        let guard = &self.guard;
-        let mark = Ident::new("__mp_tail", Span::mixed_site());
-        out.push(parse_quote! {
-            #[allow(unreachable_code)]
-            let #mark = #guard.tail_mark();
-        });
+        let at = out.len();
         out.extend(self.rewrite_stmts(tail));
-        block.stmts = out;
+        (out, at)
+    }
+
+    fn rewrite_block(&mut self, block: &mut Block, owns_bindings: bool) {
+        let has_locals = owns_bindings || block.stmts.iter().any(may_declare_locals);
+        let has_tail = tail_start(&block.stmts) < block.stmts.len();
+        let close_row = self.row(block.brace_token.span.join().end().line);
+        let (stmts, tail) = self.rewrite_split(std::mem::take(&mut block.stmts));
+        block.stmts = stmts;
+        if has_locals && !self.ran_on(close_row) {
+            self.probes += 1;
+            let guard = &self.guard;
+            let row = Literal::usize_unsuffixed(close_row);
+            if has_tail {
+                block
+                    .stmts
+                    .insert(tail, mark(quote!(#guard.block_mark(#row))));
+            } else {
+                // No value to compute first: a probe after the last statement starts the row
+                // before the locals drop, without a mark's drop glue in the block. When the last
+                // probe is known (and not of this row), the row certainly starts anew.
+                let method = Ident::new(
+                    if matches!(self.prev, Some(Prev { gate: None, .. })) {
+                        "line"
+                    } else {
+                        "reach"
+                    },
+                    Span::call_site(),
+                );
+                block.stmts.push(parse_quote! {
+                    #[allow(unreachable_code)]
+                    #guard.#method(#row);
+                });
+            }
+        }
     }
 
     fn rewrite_stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
         let mut out = Vec::with_capacity(stmts.len() * 2);
+        // The row on which the previous statement ended.
+        let mut prev_end = None;
         for mut stmt in stmts {
             let attrs: &[Attribute] = match &stmt {
                 Stmt::Item(_) => {
@@ -151,6 +213,13 @@ impl Rewriter {
             // A statement's probe is compiled in exactly when the statement is.
             let own = cfg_gate(attrs);
             let row = self.row(start_line(&stmt));
+            // A statement after a `}` on its line (`}; f()`, `} x`), where what ran last is not
+            // known: the `}` may have started this row already (see `Guard::reach`).
+            let method = match self.prev {
+                None if prev_end == Some(row) => "reach",
+                _ => "line",
+            };
+            prev_end = Some(self.row(end_line(&stmt)));
             match &stmt {
                 // The head: an occurrence of the row (its evaluation and the first `next()`),
                 // so that a head left early (by `?`, `return` or a panic) still ran once; the
@@ -186,7 +255,7 @@ impl Rewriter {
                             own.map(|own| quote!(any(#before, #own)))
                         }
                         _ => {
-                            let probe = self.probe("line", row, own.as_ref());
+                            let probe = self.probe(method, row, own.as_ref());
                             out.push(probe);
                             own
                         }
@@ -218,7 +287,7 @@ impl Rewriter {
         self.visit_expr_mut(&mut for_loop.expr);
         let row = self.row(span_line(for_loop.for_token.span));
         self.prev = Prev::at(row);
-        self.visit_block_mut(&mut for_loop.body);
+        self.rewrite_block(&mut for_loop.body, binds(&for_loop.pat));
         self.prev = None;
         let syn::ExprForLoop {
             attrs,
@@ -269,7 +338,7 @@ impl Rewriter {
         let row = self.row(span_line(while_loop.while_token.span));
         self.prev = Prev::at(row);
         self.visit_expr_mut(&mut while_loop.cond);
-        self.visit_block_mut(&mut while_loop.body);
+        self.rewrite_block(&mut while_loop.body, cond_binds(&while_loop.cond));
         self.prev = None;
         let syn::ExprWhile {
             attrs,
@@ -333,6 +402,84 @@ pub(crate) fn tail_start(stmts: &[Stmt]) -> usize {
     start
 }
 
+/// A block's mark (`call` makes it), declared where it becomes the first local dropped when
+/// the block ends: right before the tail (the value is computed first, and exits before the
+/// mark do not reach it), or at the end of a block without one.
+fn mark(call: TokenStream) -> Stmt {
+    let mark = Ident::new("__mp_tail", Span::mixed_site());
+    parse_quote! {
+        #[allow(unreachable_code)]
+        let #mark = #call;
+    }
+}
+
+/// Whether a statement may declare a local that the block drops at its end: a `let`, or a
+/// macro (its expansion may hold `let`s), except the standard library's printing, formatting
+/// and assertion macros, which expand to expressions.
+fn may_declare_locals(stmt: &Stmt) -> bool {
+    const EXPRESSIONS: [&str; 16] = [
+        "print",
+        "println",
+        "eprint",
+        "eprintln",
+        "write",
+        "writeln",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "panic",
+        "unreachable",
+        "todo",
+        "unimplemented",
+    ];
+    match stmt {
+        Stmt::Local(_) => true,
+        Stmt::Macro(mac) => !mac
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| EXPRESSIONS.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
+}
+
+/// Whether a pattern may bind a name (an identifier pattern may also be a constant or a unit
+/// variant, such as `None`: counted too).
+fn binds(pat: &syn::Pat) -> bool {
+    use syn::Pat;
+    match pat {
+        Pat::Ident(_) | Pat::Macro(_) | Pat::Verbatim(_) => true,
+        Pat::Or(or) => or.cases.iter().any(binds),
+        Pat::Paren(paren) => binds(&paren.pat),
+        Pat::Reference(reference) => binds(&reference.pat),
+        Pat::Slice(slice) => slice.elems.iter().any(binds),
+        Pat::Struct(strukt) => strukt.fields.iter().any(|field| binds(&field.pat)),
+        Pat::Tuple(tuple) => tuple.elems.iter().any(binds),
+        Pat::TupleStruct(tuple) => tuple.elems.iter().any(binds),
+        Pat::Type(typed) => binds(&typed.pat),
+        _ => false,
+    }
+}
+
+/// Whether an `if` or `while` condition binds names for its block (`if let`, let chains).
+fn cond_binds(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(expr_let) => binds(&expr_let.pat),
+        Expr::Binary(syn::ExprBinary {
+            left,
+            op: syn::BinOp::And(_),
+            right,
+            ..
+        }) => cond_binds(left) || cond_binds(right),
+        Expr::Paren(paren) => cond_binds(&paren.expr),
+        _ => false,
+    }
+}
+
 fn parse_quote_spanned_expr(tokens: TokenStream) -> Expr {
     syn::parse2(tokens).expect("the rewrite of a loop is an expression")
 }
@@ -384,7 +531,7 @@ fn expr_attrs(expr: &Expr) -> &[Attribute] {
 
 impl VisitMut for Rewriter {
     fn visit_block_mut(&mut self, block: &mut Block) {
-        block.stmts = self.rewrite_stmts(std::mem::take(&mut block.stmts));
+        self.rewrite_block(block, false);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -392,7 +539,8 @@ impl VisitMut for Rewriter {
             Expr::If(if_expr) => {
                 self.visit_expr_mut(&mut if_expr.cond);
                 self.branches(|this, start| {
-                    this.visit_block_mut(&mut if_expr.then_branch);
+                    let owns_bindings = cond_binds(&if_expr.cond);
+                    this.rewrite_block(&mut if_expr.then_branch, owns_bindings);
                     if let Some((_, else_branch)) = &mut if_expr.else_branch {
                         this.prev = start;
                         this.visit_expr_mut(else_branch);
@@ -414,14 +562,15 @@ impl VisitMut for Rewriter {
                                 label: None,
                                 block,
                             }) if attrs.is_empty() => {
-                                this.visit_block_mut(block);
+                                this.rewrite_block(block, binds(&arm.pat));
                             }
                             body if !this.ran_on(body_row) => {
                                 // `pat => expr` on a line of its own: `pat => { probe; expr }`.
                                 let inner =
                                     std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+                                // No braces of the user's: no `}` row.
                                 let mut block: Block = parse_quote!({ #inner });
-                                this.visit_block_mut(&mut block);
+                                block.stmts = this.rewrite_stmts(block.stmts);
                                 *body = Expr::Block(ExprBlock {
                                     attrs: Vec::new(),
                                     label: None,

@@ -33,7 +33,10 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 /// What it counts, for each thread: allocations, deallocations, reallocations, bytes allocated,
 /// bytes freed, and the highest live total. A `realloc` counts as one reallocation, with its new
 /// size added to the bytes allocated and its old size to the bytes freed (as dhat counts it), so
-/// `live = bytes_allocated - bytes_freed` always holds. Memory freed on another thread than the
+/// `live = bytes_allocated - bytes_freed` always holds. A `realloc` that moves the block (the
+/// inner allocator returned another address) held the old block and the new one at once while
+/// it copied: the highest live total counts both (one comparison of pointers on that path, and
+/// nothing on `alloc` and `dealloc`). Memory freed on another thread than the
 /// one that allocated it is counted as freed by the freeing thread, so a thread's live total can
 /// go below zero.
 pub struct Allocator<A: GlobalAlloc = System> {
@@ -76,7 +79,8 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
     /// so they are not counted. `System` makes none, and skips this (the test folds away).
     #[inline(always)]
     fn inner_call<R>(f: impl FnOnce() -> R) -> R {
-        if cfg!(feature = "off") || std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>()
+        if !cfg!(feature = "enabled")
+            || std::any::TypeId::of::<A>() == std::any::TypeId::of::<System>()
         {
             return f();
         }
@@ -125,7 +129,8 @@ unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we forward.
         let new = Self::inner_call(|| unsafe { self.inner.realloc(ptr, layout, new_size) });
         if !new.is_null() {
-            on_realloc(layout.size(), new_size);
+            // A block that moved was copied while both were live: the peak saw both.
+            on_realloc(layout.size(), new_size, new != ptr);
         }
         new
     }
@@ -175,7 +180,13 @@ impl ThreadCounters {
 
     #[inline(always)]
     fn raise_peak(&self) {
-        let live = self.live();
+        self.raise_peak_above(0);
+    }
+
+    /// Raises the peak to the live total plus `extra` bytes that were live a moment ago.
+    #[inline(always)]
+    fn raise_peak_above(&self, extra: i64) {
+        let live = self.live().wrapping_add(extra);
         if live > self.peak.get() {
             self.peak.set(live);
         }
@@ -230,7 +241,7 @@ fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
 
 #[inline(always)]
 fn on_alloc(size: usize) {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return;
     }
     let counted = counting(|c| {
@@ -249,7 +260,7 @@ fn on_alloc(size: usize) {
 
 #[inline(always)]
 fn on_dealloc(size: usize) {
-    if cfg!(feature = "off") {
+    if !cfg!(feature = "enabled") {
         return;
     }
     let counted = counting(|c| {
@@ -266,11 +277,16 @@ fn on_dealloc(size: usize) {
     }
 }
 
+/// A reallocation from `old` to `new` bytes; `moved`: the block moved, so the old one was still
+/// live when the new one was made (the data is copied across), and the peak counts both: the
+/// live total after the call plus `old`. In place, the peak is the live total after it.
 #[inline(always)]
-fn on_realloc(old: usize, new: usize) {
-    if cfg!(feature = "off") {
+fn on_realloc(old: usize, new: usize, moved: bool) {
+    if !cfg!(feature = "enabled") {
         return;
     }
+    // Both blocks, for an instant: no branch, a multiplication by 0 or 1.
+    let transient = old as i64 * i64::from(moved);
     let counted = counting(|c| {
         c.reallocations.set(c.reallocations.get() + 1);
         c.bytes_moved.set(
@@ -281,7 +297,7 @@ fn on_realloc(old: usize, new: usize) {
         );
         c.bytes_freed
             .set(c.bytes_freed.get().wrapping_add(old as u64));
-        c.raise_peak();
+        c.raise_peak_above(transient);
     });
     if counted && PROCESS_USERS.load(Relaxed) != 0 {
         PROCESS.reallocations.fetch_add(1, Relaxed);
@@ -289,7 +305,7 @@ fn on_realloc(old: usize, new: usize) {
         PROCESS.bytes_freed.fetch_add(old as u64, Relaxed);
         let delta = new as i64 - old as i64;
         let live = PROCESS.live.fetch_add(delta, Relaxed) + delta;
-        PROCESS.peak.fetch_max(live, Relaxed);
+        PROCESS.peak.fetch_max(live + transient, Relaxed);
     }
 }
 

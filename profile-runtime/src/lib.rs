@@ -8,6 +8,7 @@
 
 mod alloc;
 mod backend;
+mod bytes;
 mod json;
 mod limit;
 mod measure;
@@ -19,14 +20,14 @@ mod timeline;
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
-pub use measure::{charged, measure, measure_process, Usage};
+pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use report::{capture, Measured, Report, Reports, Row, Unit};
 
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::alloc::{untracked, PassThrough};
-    pub use crate::limit::{LimitGuard, Limits};
+    pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, FnMeta, Format, Guard, Options, Owned, Polled, SharedTable,
         Stream, Table, TableKey, TailMark, Threads,

@@ -2,7 +2,9 @@
 //! of the body, when it exceeds a limit.
 
 use std::fmt::Write as _;
+use std::panic::Location;
 
+use crate::bytes::{group, size};
 use crate::measure::{self, Heap, Measurement, ProcessLock};
 use crate::recorder::Threads;
 use crate::report;
@@ -26,9 +28,13 @@ pub struct Limits {
 pub struct LimitGuard {
     limits: &'static Limits,
     measurement: Option<Measurement>,
+    /// Where the limited function is: its attribute, which a failure points at.
+    at: &'static Location<'static>,
 }
 
 impl LimitGuard {
+    /// Starts the measurement; the caller's location (the attribute's tokens) is where a
+    /// failure points.
     #[track_caller]
     pub fn start(limits: &'static Limits) -> LimitGuard {
         measure::require_allocator();
@@ -41,6 +47,7 @@ impl LimitGuard {
         LimitGuard {
             limits,
             measurement: Some(Measurement::start(heap)),
+            at: Location::caller(),
         }
     }
 }
@@ -108,11 +115,7 @@ impl Drop for LimitGuard {
             }
             let _ = writeln!(
                 message,
-                "  (measured: peak {}, left allocated {}, allocations {}, reallocations {}{})",
-                size(usage.peak),
-                size(usage.net),
-                group(usage.allocations as i64),
-                group(usage.reallocations as i64),
+                "  (measured: {usage}{})",
                 match limits.threads {
                     Threads::Current => ", on this thread",
                     Threads::All => ", on all threads",
@@ -124,24 +127,45 @@ impl Drop for LimitGuard {
             Some(message)
         });
         if let Some(message) = message {
-            panic!("{message}");
+            fail(self.at, message);
         }
     }
 }
 
-/// `80,000,816 B (76.3 MiB)`.
-fn size(bytes: i64) -> String {
-    let abs = bytes.unsigned_abs() as f64;
-    let human = if abs >= (1 << 30) as f64 {
-        format!(" ({:.1} GiB)", bytes as f64 / (1u64 << 30) as f64)
-    } else if abs >= (1 << 20) as f64 {
-        format!(" ({:.1} MiB)", bytes as f64 / (1u64 << 20) as f64)
-    } else if abs >= 1024.0 {
-        format!(" ({:.1} KiB)", bytes as f64 / 1024.0)
-    } else {
-        String::new()
-    };
-    format!("{} B{human}", group(bytes))
+/// What a `limit`ed function runs first when the profiler is switched off: it fails, saying its
+/// limits cannot be checked (a limit test must not pass without measuring). The panic points at
+/// the attribute.
+#[doc(hidden)]
+#[track_caller]
+pub fn limit_switched_off(function: &str) {
+    panic!(
+        "memory_profiler: `{function}` has memory limits, but the profiler is switched off (the \
+         `enabled` feature of memory-profiler, on by default, is not on), so they cannot be \
+         checked: build the tests with it (`--features memory-profiler/enabled`), or give the \
+         limited tests a `#[cfg(..)]` that leaves them out of builds without it"
+    );
+}
+
+/// Fails the limited function: says so as the default panic hook would, but at the function's
+/// own location (a panic raised here would point at this file, and a backtrace would show the
+/// drop glue that runs it), then unwinds with the message as the payload (a `String`, which
+/// `#[should_panic(expected = "..")]` reads) without calling the hook again: no backtrace, none
+/// of whose frames would be the user's code's.
+fn fail(at: &'static Location<'static>, message: String) -> ! {
+    crate::alloc::untracked(|| {
+        let thread = std::thread::current();
+        let text = format!(
+            "\nthread '{}' panicked at {at}:\n{message}\n",
+            thread.name().unwrap_or("<unnamed>")
+        );
+        // Through `eprint!`, so that the test harness captures it with the test's output; it
+        // panics only if stderr is gone, where there is nothing to say anything on.
+        #[cfg(panic = "unwind")]
+        let _ = std::panic::catch_unwind(|| eprint!("{text}"));
+        #[cfg(not(panic = "unwind"))]
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    });
+    std::panic::resume_unwind(Box::new(message))
 }
 
 /// `64 KiB (65,536 B)`, or `0 B`.
@@ -154,34 +178,12 @@ fn limit_size(bytes: i64, text: &str) -> String {
     }
 }
 
-/// Digits grouped by threes: `1,234,567`.
-fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn grouping_and_sizes() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(-80_000_816), "-80,000,816");
-        assert_eq!(size(80_000_816), "80,000,816 B (76.3 MiB)");
-        assert_eq!(size(512), "512 B");
+    fn limit_sizes() {
         assert_eq!(limit_size(65_536, "64 KiB"), "64 KiB (65,536 B)");
         assert_eq!(limit_size(0, "0 B"), "0 B");
     }

@@ -1,10 +1,13 @@
 //! `measure` and friends: exact allocation figures of a piece of work.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::ThreadId;
 
 use crate::alloc::{self, Sample, Stats};
+use crate::bytes::{group, size};
 
 /// What a piece of work did to the heap (see [`measure`]). All figures are exact.
 ///
@@ -18,7 +21,10 @@ use crate::alloc::{self, Sample, Stats};
 /// });
 /// assert_eq!((usage.allocations, usage.reallocations, usage.deallocations), (1, 1, 1));
 /// assert_eq!((usage.bytes_allocated, usage.bytes_freed), (4 + 21, 4 + 21));
-/// assert_eq!((usage.net, usage.peak), (0, 21));
+/// assert_eq!(usage.net, 0);
+/// // 21 bytes, or 4 + 21 if the allocator moved the string to grow it (both blocks were live
+/// // while it copied): `System` decides.
+/// assert!(usage.peak == 21 || usage.peak == 4 + 21);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -36,8 +42,48 @@ pub struct Usage {
     /// `bytes_allocated - bytes_freed`: what the work left allocated (negative when it freed
     /// more than it allocated).
     pub net: i64,
-    /// The highest the heap went above where it was when the work started.
+    /// The highest the heap went above where it was when the work started. While a reallocation
+    /// moves a block, the old block and the new one are both counted.
     pub peak: i64,
+}
+
+impl fmt::Display for Usage {
+    /// The figures as the limit messages print them, bytes grouped by threes with a human size
+    /// beside:
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// let (_, usage) = memory_profiler::measure(|| {
+    ///     let v: Vec<u64> = (0..100_000).collect();
+    ///     v.len()
+    /// });
+    /// assert_eq!(
+    ///     usage.to_string(),
+    ///     "peak 800,000 B (781.2 KiB), left allocated 0 B, allocations 1, reallocations 0, \
+    ///      deallocations 1, bytes allocated 800,000 B (781.2 KiB), bytes freed 800,000 B (781.2 KiB)"
+    /// );
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = |n: u64| size(i64::try_from(n).unwrap_or(i64::MAX));
+        write!(
+            f,
+            "peak {}, left allocated {}, allocations {}, reallocations {}, deallocations {}, \
+             bytes allocated {}, bytes freed {}",
+            size(self.peak),
+            size(self.net),
+            group_u(self.allocations),
+            group_u(self.reallocations),
+            group_u(self.deallocations),
+            bytes(self.bytes_allocated),
+            bytes(self.bytes_freed),
+        )
+    }
+}
+
+/// A count, grouped by threes.
+fn group_u(n: u64) -> String {
+    group(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 impl Usage {
@@ -116,17 +162,68 @@ pub fn measure_process<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     (value, measurement.finish())
 }
 
-/// Wraps a closure meant for another thread so that what it allocates there is charged to the
+/// Wraps a one-argument closure handed to other threads, such as the closure of a rayon
+/// parallel iterator's `map` or `for_each`, so that what it allocates there is charged to the
 /// measurement running on *this* thread ([`measure`], a `limit` test), as if it had run here.
 ///
 /// ```
 /// #[global_allocator]
 /// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
 ///
+/// let sizes = [1000, 3000];
 /// let (total, usage) = memory_profiler::measure(|| {
+///     // With rayon: `sizes.par_iter().map(memory_profiler::charged(|n: &usize| ..)).sum()`.
+///     let count = memory_profiler::charged(|n: &usize| std::hint::black_box(vec![0u8; *n]).len());
+///     let count = &count;
 ///     std::thread::scope(|s| {
-///         let a = s.spawn(memory_profiler::charged(|| vec![0u8; 1000].len()));
-///         let b = s.spawn(memory_profiler::charged(|| vec![0u8; 3000].len()));
+///         let handles: Vec<_> = sizes.iter().map(|n| s.spawn(move || count(n))).collect();
+///         handles.into_iter().map(|h| h.join().unwrap()).sum::<usize>()
+///     })
+/// });
+/// assert_eq!(total, 4000);
+/// assert!(usage.bytes_allocated >= 4000);
+/// assert!(usage.peak >= 3000);
+/// ```
+///
+/// Call it on the measuring thread (not inside a rayon pool's `install`, whose closure runs on
+/// the pool's threads). It is [`Charge::current`] made here, then [`Charge::run`] around each
+/// call, wherever that runs: a closure of another shape (none or two arguments: a spawned thread's, `rayon::join`'s,
+/// `fold`'s) or with a lifetime in its argument (`rayon::scope`'s `spawn`) can do the same with a
+/// [`Charge`]. The argument's type must be known where the closure is written when its body
+/// calls methods on it (`|n: &usize| ..`): `charged` stands between the closure and the iterator
+/// that would tell it.
+///
+/// The charged figures are exact sums: allocations, bytes and `net` of the other threads are
+/// added to this thread's. Their peak is an upper bound of the true combined peak: this thread's
+/// peak plus, for each other thread, the highest its charged calls took it (one after the other
+/// on that thread) — the threads need not have peaked at the same time. Memory allocated on one
+/// thread and freed on another is counted by each, so the sum stays right. Run on the measuring
+/// thread itself (rayon runs some of the work there), a wrapped closure counts once. Outside any
+/// measurement the closure runs unchanged.
+pub fn charged<A, R>(f: impl Fn(A) -> R) -> impl Fn(A) -> R {
+    let charge = Charge::current();
+    move |a| charge.run(|| f(a))
+}
+
+/// The measurement open on the thread that made it, to which work on other threads can be
+/// charged: made once on the measuring thread ([`Charge::current`]), cloned or shared across
+/// threads, and used around the work ([`Charge::run`]). It serves closures of every shape:
+/// rayon's `fold`, `rayon::scope`'s and `std::thread::scope`'s spawned closures, pools of any
+/// kind. (For a one-argument closure, [`charged`] does both steps.)
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// use memory_profiler::Charge;
+///
+/// let (total, usage) = memory_profiler::measure(|| {
+///     let charge = Charge::current();
+///     std::thread::scope(|s| {
+///         // With rayon: `rayon::scope(|s| s.spawn(|_| charge.run(|| ..)))`, or
+///         // `.fold(|| 0, |sum, n| charge.run(|| ..))`.
+///         let a = s.spawn(|| charge.run(|| std::hint::black_box(vec![0u8; 1000]).len()));
+///         let b = s.spawn(|| charge.run(|| std::hint::black_box(vec![0u8; 3000]).len()));
 ///         a.join().unwrap() + b.join().unwrap()
 ///     })
 /// });
@@ -135,33 +232,46 @@ pub fn measure_process<T>(f: impl FnOnce() -> T) -> (T, Usage) {
 /// assert!(usage.peak >= 3000);
 /// ```
 ///
-/// The charged figures are exact sums: allocations, bytes and `net` of the other threads are
-/// added to this thread's. Their `peak`s are added to this thread's peak, an upper bound of the
-/// true combined peak (the threads need not have peaked at the same time). Memory allocated on
-/// one thread and freed on another is counted by each, so the sum stays right. Outside any
-/// measurement the closure runs unchanged.
-pub fn charged<R, F: FnOnce() -> R>(f: F) -> impl FnOnce() -> R {
-    let target = alloc::untracked(|| {
-        CHARGES
-            .try_with(|stack| {
-                let mut stack = stack.borrow_mut();
-                let charges = stack.last_mut()?.get_or_insert_with(Default::default);
-                Some((Arc::clone(charges), std::thread::current().id()))
-            })
-            .ok()
-            .flatten()
-    });
-    move || match target {
-        // On the measuring thread itself (rayon runs one side of a `join` inline), the
-        // measurement already counts the work.
-        Some((_, owner)) if alloc::untracked(|| std::thread::current().id()) == owner => f(),
-        Some((target, _)) => {
-            let measurement = Measurement::start(Heap::Thread);
-            let value = f();
-            target.add(&measurement.finish());
-            value
+/// See [`charged`] for what is added to the measurement.
+#[derive(Clone, Debug)]
+pub struct Charge {
+    /// The charges of the measurement, and the thread that measures.
+    target: Option<(Arc<Charges>, ThreadId)>,
+}
+
+impl Charge {
+    /// The innermost measurement open on this thread (none outside any measurement: work run
+    /// through the charge is then not counted anywhere else).
+    pub fn current() -> Charge {
+        let target = alloc::untracked(|| {
+            CHARGES
+                .try_with(|stack| {
+                    let mut stack = stack.borrow_mut();
+                    let charges = stack.last_mut()?.get_or_insert_with(Default::default);
+                    Some((Arc::clone(charges), std::thread::current().id()))
+                })
+                .ok()
+                .flatten()
+        });
+        Charge { target }
+    }
+
+    /// Runs `f` on this thread, charging what it allocates to the measurement: measured here
+    /// and added to it when `f` returns. On the measuring thread itself, `f` just runs (the
+    /// measurement already counts it). A panic in `f` propagates, uncharged.
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.target {
+            // On the measuring thread itself (rayon runs one side of a `join` inline), the
+            // measurement already counts the work.
+            Some((_, owner)) if alloc::untracked(|| std::thread::current().id()) == *owner => f(),
+            Some((target, _)) => {
+                let measurement = Measurement::start(Heap::Thread);
+                let value = f();
+                target.add(&measurement.finish());
+                value
+            }
+            None => f(),
         }
-        None => f(),
     }
 }
 
@@ -173,7 +283,9 @@ struct Charges {
     reallocations: AtomicU64,
     bytes_allocated: AtomicU64,
     bytes_freed: AtomicU64,
-    peak: AtomicI64,
+    /// For each thread that charged work: what its charged calls left allocated so far, and the
+    /// highest they took it (each call's peak on top of what the calls before it left).
+    threads: Mutex<Vec<(ThreadId, i64, i64)>>,
 }
 
 impl Charges {
@@ -184,7 +296,23 @@ impl Charges {
         self.bytes_allocated
             .fetch_add(usage.bytes_allocated, Relaxed);
         self.bytes_freed.fetch_add(usage.bytes_freed, Relaxed);
-        self.peak.fetch_add(usage.peak.max(0), Relaxed);
+        alloc::untracked(|| {
+            let thread = std::thread::current().id();
+            let mut threads = self
+                .threads
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let at = match threads.iter().position(|(t, _, _)| *t == thread) {
+                Some(at) => at,
+                None => {
+                    threads.push((thread, 0, 0));
+                    threads.len() - 1
+                }
+            };
+            let (_, net, peak) = &mut threads[at];
+            *peak = (*peak).max(*net + usage.peak.max(0));
+            *net += usage.net;
+        });
     }
 
     fn add_to(&self, usage: &mut Usage) {
@@ -194,7 +322,11 @@ impl Charges {
         usage.bytes_allocated += self.bytes_allocated.load(Relaxed);
         usage.bytes_freed += self.bytes_freed.load(Relaxed);
         usage.net = usage.bytes_allocated.wrapping_sub(usage.bytes_freed) as i64;
-        usage.peak += self.peak.load(Relaxed);
+        let threads = self
+            .threads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        usage.peak += threads.iter().map(|(_, _, peak)| peak).sum::<i64>();
     }
 }
 
@@ -321,8 +453,8 @@ impl Drop for ProcessLock {
 /// Panics, with the lines to add, when the counting allocator is not installed.
 #[track_caller]
 pub(crate) fn require_allocator() {
-    if cfg!(feature = "off") {
-        panic!("memory_profiler is switched off (its `off` feature is enabled), so allocations cannot be measured");
+    if !cfg!(feature = "enabled") {
+        panic!("memory_profiler is switched off (its default feature `enabled` is not on), so allocations cannot be measured");
     }
     if !alloc::allocator_installed() {
         panic!(

@@ -26,6 +26,11 @@
 //!     v.len()
 //! }                                  // locals drop, then `guard` charges `}` and reports
 //! ```
+//!
+//! An inner block with locals ends with a probe of its own `}` row (`guard.line(row)` or
+//! `guard.reach(row)` after its last statement), or, when it has a tail expression, the same
+//! mark (`guard.block_mark(row)`, which reaches that row when the block ends), so that what its
+//! locals free is charged there.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -571,7 +576,7 @@ macro_rules! recorder {
             /// does not make the compiler inline hundreds of copies.
             #[cfg_attr(not(debug_assertions), inline(always))]
             #[cfg_attr(debug_assertions, inline(never))]
-            fn step(&self, idx: usize, count: bool) {
+            fn step(&self, idx: usize, count: Option<bool>) {
                 if self.core.inert {
                     return;
                 }
@@ -581,18 +586,21 @@ macro_rules! recorder {
                 // here reads what the previous probe wrote, so consecutive probes do not wait on each
                 // other.
                 // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
-                let unchanged = self.key.with(|t| {
+                // `count`: whether the row starts an occurrence; `None`: unless it is the running
+                // row already.
+                let changed = self.key.with(|t| {
                     let run = &t.head.run;
+                    let count = count.unwrap_or_else(|| run.cur.get() != idx as u64);
                     if alloc::thread_events() != run.events.get() {
-                        return false;
+                        return Some(count);
                     }
                     let live = run.live.get();
                     let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
                     run.mem_before.set(before);
                     run.cur.set(idx as u64);
-                    true
+                    None
                 });
-                if !unchanged {
+                if let Some(count) = changed {
                     self.key
                         .with(|t| self.core.step_sampled(t.parts(), idx, count));
                 }
@@ -601,14 +609,14 @@ macro_rules! recorder {
             /// A statement starts on row `idx`: one more occurrence of that line.
             #[inline(always)]
             pub fn line(&self, idx: usize) {
-                self.step(idx, true);
+                self.step(idx, Some(true));
             }
 
             /// Row `idx` runs again without starting anew: the expression of a `for` or `while` header,
             /// before its first `next()` or condition (which count the occurrences).
             #[inline(always)]
             pub fn resume(&self, idx: usize) {
-                self.step(idx, false);
+                self.step(idx, Some(false));
             }
 
             /// The function is returning: from here on, what happens (locals being dropped) is charged
@@ -617,8 +625,7 @@ macro_rules! recorder {
             pub fn close(&self) {
                 if !self.core.closed.replace(true) {
                     // When the last statement shares the brace's line, that line already started.
-                    let count = self.key.with(|t| t.head.run.cur.get()) != (N - 1) as u64;
-                    self.step(N - 1, count);
+                    self.step(N - 1, None);
                 }
             }
 
@@ -630,13 +637,34 @@ macro_rules! recorder {
                 value
             }
 
+            /// Row `idx` is reached after code that may have left it running: the closing brace
+            /// of an inner block (see [`block_mark`](Self::block_mark)), or a statement that
+            /// follows such a brace on its line. One more occurrence, unless `idx` is the running
+            /// row (code before it on the line ran last: one pass over a line is one occurrence);
+            /// nothing once the function is returning (its locals then go to its own `}`).
+            #[inline(always)]
+            pub fn reach(&self, idx: usize) {
+                if !self.core.closed.get() {
+                    self.step(idx, None);
+                }
+            }
+
             /// Declared right before the body's tail expression, so that it is the first local dropped
-            /// after the tail value is computed.
+            /// after the tail value is computed: from then on, the function is closing.
             #[inline(always)]
             pub fn tail_mark(&self) -> $TailMark<'_, K, N> {
+                self.block_mark(usize::MAX)
+            }
+
+            /// Declared right before the tail expression of an inner block whose `}` is on row
+            /// `idx` (or at its end, when it has none), so that it is the first local dropped when
+            /// the block ends: what its locals free is charged to that `}` ([`reach`](Self::reach)).
+            /// Exits before the mark (`break`, `continue`, `?`) do not reach it.
+            #[inline(always)]
+            pub fn block_mark(&self, idx: usize) -> $TailMark<'_, K, N> {
                 $TailMark {
                     guard: self,
-                    unwinding: std::thread::panicking(),
+                    row: idx,
                 }
             }
         }
@@ -648,21 +676,26 @@ macro_rules! recorder {
             }
         }
 
-        /// See [`Guard::tail_mark`].
+        /// See [`Guard::tail_mark`] and [`Guard::block_mark`].
         #[doc(hidden)]
         pub struct $TailMark<'a, K: TableKey<$Table<N>>, const N: usize> {
             guard: &'a $Guard<K, N>,
-            /// Whether the thread was unwinding when the mark was made: when it starts to
-            /// unwind afterwards, a panic in the tail expression is leaving the function, which
-            /// is not returning.
-            unwinding: bool,
+            /// The row of the block's `}`; `usize::MAX` for the function's own.
+            row: usize,
         }
 
         impl<K: TableKey<$Table<N>>, const N: usize> Drop for $TailMark<'_, K, N> {
             #[inline(always)]
             fn drop(&mut self) {
-                if std::thread::panicking() == self.unwinding {
-                    self.guard.close();
+                // Dropped while a panic leaves the call (one that began after the call did): the
+                // block is not ending, the function is not returning.
+                let leaving = std::thread::panicking() && !self.guard.core.unwinding_at_entry;
+                if !leaving {
+                    if self.row == usize::MAX {
+                        self.guard.close();
+                    } else {
+                        self.guard.reach(self.row);
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ use std::fmt::{self, Write as _};
 use std::io::Write as _;
 use std::sync::Mutex;
 
+use crate::bytes::group;
 use crate::recorder::{FnMeta, Options, Stream};
 
 /// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
@@ -115,7 +116,7 @@ pub struct Row {
     /// The sum over its occurrences of (heap after the line − heap before it).
     pub increment: i64,
     /// The highest heap reached while the line ran, above the heap when it started (the
-    /// largest over its occurrences).
+    /// largest over its occurrences). A reallocation that moves its block counts both blocks.
     pub peak: i64,
     /// The allocations the line made (reallocations not included).
     pub allocations: u64,
@@ -280,10 +281,11 @@ impl Report {
 }
 
 /// Formats a figure as memory_profiler does: `{:width.precision} MiB` with width
-/// `precision + 4`; bytes print as whole numbers.
+/// `precision + 4`; bytes print as whole numbers with their digits grouped by threes, as the
+/// limit messages print them (`800,000 B`).
 fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String {
     match unit {
-        Unit::B => format!("{:>width$} B", bytes, width = precision + 4),
+        Unit::B => format!("{} B", group(bytes)),
         _ => format!(
             "{:>width$.precision$} {}",
             bytes as f64 / unit.divisor(),
@@ -297,6 +299,15 @@ impl fmt::Display for Report {
     /// memory_profiler's layout: `Filename:`, a blank line, the header, a rule of `=`, one row
     /// per source line, then two blank lines.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The figure columns are memory_profiler's 12 characters, or as wide as the widest
+        // figure of the report, so that they stay aligned.
+        let w = self
+            .rows
+            .iter()
+            .filter(|row| row.ran())
+            .flat_map(|row| [row.mem_usage, row.increment, row.peak])
+            .map(|bytes| self.figure(bytes).chars().count())
+            .fold(12, usize::max);
         let columns = |f: &mut fmt::Formatter<'_>,
                        line: &str,
                        mem: &str,
@@ -305,9 +316,9 @@ impl fmt::Display for Report {
                        occ: &str,
                        allocs: &str,
                        text: &str| {
-            write!(f, "{line:>6} {mem:>12} {inc:>12}")?;
+            write!(f, "{line:>6} {mem:>w$} {inc:>w$}")?;
             if self.show_peak {
-                write!(f, " {peak:>12}")?;
+                write!(f, " {peak:>w$}")?;
             }
             write!(f, "  {occ:>10}")?;
             if self.show_allocs {
@@ -328,9 +339,9 @@ impl fmt::Display for Report {
                 }
             }
             let mut a = Adapter(&mut header);
-            write!(a, "{:>6} {:>12} {:>12}", "Line #", "Mem usage", "Increment")?;
+            write!(a, "{:>6} {:>w$} {:>w$}", "Line #", "Mem usage", "Increment")?;
             if self.show_peak {
-                write!(a, " {:>12}", "Peak")?;
+                write!(a, " {:>w$}", "Peak")?;
             }
             write!(a, "  {:>10}", "Occurrences")?;
             if self.show_allocs {

@@ -2,7 +2,50 @@
 
 #![allow(dead_code)] // each test crate uses some of them
 
+use std::alloc::{GlobalAlloc, Layout, System};
+
 use memory_profiler::{thread_stats, Report, Reports};
+
+/// An inner allocator for `memory_profiler::Allocator::new` whose reallocations behave the same
+/// on every run: a growing one always moves (a new block, the bytes copied, the old block
+/// freed), a shrinking one stays in place. `System`'s own choice depends on what else the
+/// process allocated, and a moving reallocation counts both blocks in Peak, so the tests that
+/// work out Peaks of growing buffers by hand install this one.
+pub struct Moving;
+
+// SAFETY: `alloc` and `dealloc` forward to `System`; `realloc` keeps `GlobalAlloc`'s contract:
+// a shrink keeps the block (its layout's size only gets smaller, which `System.dealloc`, a
+// `free`, does not read), a growth allocates a block of the new size with the same alignment,
+// copies the old block's bytes into it and frees the old block, or returns null and leaves the
+// old block as it was.
+unsafe impl GlobalAlloc for Moving {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` (through `alloc` or `realloc` below).
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size <= layout.size() {
+            return ptr;
+        }
+        // SAFETY: `new_size` is non-zero and, by the caller's contract, a valid size for
+        // `layout.align()`; the old block holds `layout.size()` bytes, fewer than the new one,
+        // and the two do not overlap.
+        unsafe {
+            let new = System.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size());
+                System.dealloc(ptr, layout);
+            }
+            new
+        }
+    }
+}
 
 /// Runs `f` on a new thread whose live heap is exactly 0 bytes when `f` starts, and returns
 /// its value (a panic in `f` fails the test with its own message).

@@ -13,8 +13,10 @@
 
 use corpus::run_cases;
 
+// Reallocations that move or not the same way in both twins (see `corpus::Moving`).
 #[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+static ALLOC: memory_profiler::Allocator<corpus::Moving> =
+    memory_profiler::Allocator::new(corpus::Moving);
 
 // The plain copies: `#[p]` leaves the functions as written, `cases!` is dropped.
 macro_rules! prelude {

@@ -12,8 +12,10 @@ use std::collections::BTreeSet;
 
 use corpus::{Case, run_cases};
 
+// Reallocations that move or not the same way in both twins (see `corpus::Moving`).
 #[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+static ALLOC: memory_profiler::Allocator<corpus::Moving> =
+    memory_profiler::Allocator::new(corpus::Moving);
 
 // ---------------------------------------------------------------------------------------------
 // The plain copies: `#[p]` leaves the functions as written, `cases!` is dropped.
@@ -37,6 +39,8 @@ mod plain_asyncs;
 mod plain_attrs;
 #[path = "shapes/basics.rs"]
 mod plain_basics;
+#[path = "shapes/blocks.rs"]
+mod plain_blocks;
 #[path = "shapes/closures.rs"]
 mod plain_closures;
 #[path = "shapes/control.rs"]
@@ -84,6 +88,8 @@ mod profiled_asyncs;
 mod profiled_attrs;
 #[path = "shapes/basics.rs"]
 mod profiled_basics;
+#[path = "shapes/blocks.rs"]
+mod profiled_blocks;
 #[path = "shapes/closures.rs"]
 mod profiled_closures;
 #[path = "shapes/control.rs"]
@@ -124,11 +130,17 @@ const SHAPE_FILES: &[&[Case]] = &[
     profiled_control::CASES,
     profiled_basics::CASES,
     profiled_methods::CASES,
+    profiled_blocks::CASES,
 ];
 
 #[test]
 fn basics() {
     run_cases(profiled_basics::CASES);
+}
+
+#[test]
+fn blocks() {
+    run_cases(profiled_blocks::CASES);
 }
 
 #[test]
