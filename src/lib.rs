@@ -13,5 +13,8 @@ pub use profile_runtime::{
 #[doc(inline)]
 pub use profile_runtime::use_stats_alloc;
 
+#[doc(inline)]
+pub use profile_runtime::env;
+
 #[doc(hidden)]
 pub use profile_runtime::__private;

@@ -20,7 +20,9 @@ struct JsonReport {
     measured: String,
     panicked: bool,
     cancelled: bool,
+    run_wide: bool,
     calls: u64,
+    peak: i64,
     rows: Vec<JsonRow>,
 }
 
@@ -33,6 +35,8 @@ struct JsonRow {
     increment: i64,
     peak: i64,
     allocations: u64,
+    reallocations: u64,
+    bytes_allocated: u64,
     occurrences: u64,
     ran: bool,
 }

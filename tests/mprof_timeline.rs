@@ -57,11 +57,18 @@ fn dat_path(name: &str) -> PathBuf {
 }
 
 fn run_child(dat: &std::path::Path, reports: bool) -> (String, String) {
+    // Every call lasts this sampling interval: each gets its line.
+    run_child_every(dat, reports, "0.000000001")
+}
+
+/// The child under `mprof run` with a sampling interval of `interval` seconds.
+fn run_child_every(dat: &std::path::Path, reports: bool, interval: &str) -> (String, String) {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
         .args(["--exact", "child", "--nocapture", "--test-threads", "1"])
         .env(CHILD, "1")
         .env("MEMORY_PROFILER_MPROF", dat)
+        .env("MEMORY_PROFILER_MPROF_INTERVAL", interval)
         .env_remove("MEMORY_PROFILER_FORMAT");
     if reports {
         command.env("MEMORY_PROFILER_REPORTS", "1");
@@ -142,6 +149,25 @@ fn func_lines_of_nested_calls() {
     assert!(b.exit_mib - outer.entry_mib > 63.0, "{b:?} {outer:?}");
     assert!(outer.exit_mib < b.exit_mib - 60.0, "{outer:?}");
     assert!(thread.exit_time - thread.entry_time >= 0.019, "{thread:?}");
+    let _ = std::fs::remove_file(&dat);
+}
+
+#[test]
+fn calls_shorter_than_the_sampling_interval_add_no_line() {
+    // The child's calls last 20 ms at most (the thread's sleep): none lasts 10 s.
+    let dat = dat_path("interval");
+    std::fs::write(&dat, "MEM 1.0 1.0\n").unwrap();
+    run_child_every(&dat, false, "10");
+    assert_eq!(std::fs::read_to_string(&dat).unwrap(), "MEM 1.0 1.0\n");
+    // At 15 ms, the thread's call (its 20 ms sleep) gets its line, the others do not.
+    std::fs::remove_file(&dat).unwrap();
+    run_child_every(&dat, false, "0.015");
+    let text = std::fs::read_to_string(&dat).unwrap();
+    let names: Vec<String> = funcs(&text).into_iter().map(|f| f.name).collect();
+    assert!(
+        names.contains(&"mprof_timeline.nested.on_a_thread".to_owned()),
+        "{text}"
+    );
     let _ = std::fs::remove_file(&dat);
 }
 

@@ -34,14 +34,14 @@ fn bytes_with_peak_and_allocs() {
     let expected = [
         "Filename: tests/options.rs",
         "",
-        "Line #    Mem usage    Increment         Peak  Occurrences      Allocs   Line Contents",
-        "======================================================================================",
-        "    23          0 B          0 B                        1               #[profile(unit = \"B\", peak, allocs)]",
-        "    24                                                                  fn temporaries() -> usize {",
-        "    25      1,000 B      1,000 B      1,000 B           1           1       let kept = vec![1u8; 1000];",
-        "    26      1,000 B          0 B      4,000 B           1           1       let n = vec![2u8; 4000].len();",
-        "    27      1,000 B          0 B          0 B           1           0       kept.len() + n",
-        "    28          0 B     -1,000 B          0 B           1           0   }",
+        "Line #    Mem usage    Increment         Peak  Occurrences      Allocs    Reallocs   Line Contents",
+        "==================================================================================================",
+        "    23          0 B          0 B                        1                           #[profile(unit = \"B\", peak, allocs)]",
+        "    24                                                                              fn temporaries() -> usize {",
+        "    25      1,000 B      1,000 B      1,000 B           1           1           0       let kept = vec![1u8; 1000];",
+        "    26      1,000 B          0 B      4,000 B           1           1           0       let n = vec![2u8; 4000].len();",
+        "    27      1,000 B          0 B          0 B           1           0           0       kept.len() + n",
+        "    28          0 B     -1,000 B          0 B           1           0           0   }",
         "",
         "",
         "",
@@ -152,4 +152,48 @@ fn bytes_are_grouped_and_wide_figures_widen_their_columns() {
     ]
     .join("\n");
     assert_eq!(report_of(gigabyte), expected);
+}
+
+#[profile(unit = "B", allocs)]
+fn grown() -> usize {
+    let mut s = String::new();
+    for _ in 0..100 {
+        s.push('x');
+    }
+    s.len()
+}
+
+#[test]
+fn allocs_shows_reallocations() {
+    // The first push allocates 8 bytes; the string then doubles in place or not: 16, 32, 64,
+    // 128: four reallocations, one allocation, 8 + 16 + 32 + 64 + 128 bytes allocated.
+    let text = report_of(grown);
+    let push = text.lines().find(|l| l.contains("s.push('x');")).unwrap();
+    let figures: Vec<&str> = push.split_whitespace().take(9).collect();
+    assert_eq!(
+        figures,
+        [
+            "161",
+            "128",
+            "B",
+            "128",
+            "B",
+            "100",
+            "1",
+            "4",
+            "s.push('x');"
+        ],
+        "{text}"
+    );
+    let (_, reports) = capture(grown);
+    let row = reports
+        .function("grown")
+        .unwrap()
+        .line_containing("push")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row.allocations, row.reallocations, row.bytes_allocated),
+        (1, 4, 8 + 16 + 32 + 64 + 128)
+    );
 }

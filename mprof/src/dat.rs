@@ -201,12 +201,13 @@ pub fn chld_line(child: u32, mib: f64, time: f64) -> String {
     format!("CHLD {child} {mib:.6} {time:.4}\n")
 }
 
-/// A `FUNC` line (the `#[profile]` runtime writes the same).
+/// A `FUNC` line, as the `#[profile]` runtime writes it.
 pub fn func_line(call: &FuncCall) -> String {
-    let level = call.level.map(|l| format!(" {l}")).unwrap_or_default();
-    format!(
-        "FUNC {} {:.4} {:.4} {:.4} {:.4}{level}\n",
-        call.name, call.mem_start, call.start, call.mem_end, call.end
+    profile_runtime::env::func_line(
+        &call.name,
+        (call.mem_start, call.start),
+        (call.mem_end, call.end),
+        call.level,
     )
 }
 

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use crate::dat;
 use crate::procfs::{descendants, rss_mib, unix_time};
 
-/// The environment variable that tells a `#[profile]` program the `.dat` file to append its
-/// `FUNC` lines to (see the `memory-profiler` crate).
-pub const DAT_VAR: &str = "MEMORY_PROFILER_MPROF";
-/// Set to `1` by `--reports`: the program prints its line reports as well.
-pub const REPORTS_VAR: &str = "MEMORY_PROFILER_REPORTS";
+/// The environment variables that tell a `#[profile]` program the `.dat` file to append its
+/// `FUNC` lines to, the sampling interval (calls shorter than it add no line), and (set to `1`
+/// by `--reports`) to print its line reports as well; the program reads them (see the
+/// `memory-profiler` crate).
+pub use profile_runtime::env::{DAT_VAR, INTERVAL_VAR, REPORTS_VAR};
 
 /// What `mprof run` was asked to do.
 #[derive(Clone, Debug)]
@@ -103,6 +103,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary, String> {
         c
     };
     command.env(DAT_VAR, &absolute);
+    command.env(INTERVAL_VAR, options.interval.to_string());
     if options.reports {
         command.env(REPORTS_VAR, "1");
     } else {

@@ -14,17 +14,19 @@ mod kw {
     syn::custom_keyword!(allocs);
     syn::custom_keyword!(threads);
     syn::custom_keyword!(format);
+    syn::custom_keyword!(report);
 }
 
 const VALID: &str = "valid arguments are `precision = N`, `stream = \"stdout\" | \"stderr\" | \"path\"`, \
-                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `format = \"text\" | \"json\"`, `peak` and `allocs`";
+                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `format = \"text\" | \"json\"`, `report = \"call\" | \"exit\"`, `peak` and `allocs`";
 
-const NAMES: [&str; 7] = [
+const NAMES: [&str; 8] = [
     "precision",
     "stream",
     "unit",
     "threads",
     "format",
+    "report",
     "peak",
     "allocs",
 ];
@@ -40,6 +42,9 @@ pub struct Args {
     pub threads: Option<(&'static str, Span)>,
     /// `format = "text" | "json"`: how the reports are written.
     pub format: Option<(&'static str, Span)>,
+    /// `report = "call" | "exit"`: a report after each outermost call, or one for the whole
+    /// run, at exit.
+    pub report: Option<(&'static str, Span)>,
 }
 
 pub enum Stream {
@@ -334,6 +339,10 @@ impl Parse for Args {
                 input.parse::<kw::format>()?;
                 let value = choice(input, "format", span, &["text", "json"], "json")?;
                 set(&mut args.format, value, span, "format")?;
+            } else if input.peek(kw::report) {
+                input.parse::<kw::report>()?;
+                let value = choice(input, "report", span, &["call", "exit"], "exit")?;
+                set(&mut args.report, value, span, "report")?;
             } else if input.peek(kw::peak) {
                 input.parse::<kw::peak>()?;
                 let value = flag(input, "peak", span)?;
@@ -383,6 +392,10 @@ impl Args {
             Some("json") => quote!(#p::Format::Json),
             _ => quote!(#p::Format::Text),
         };
+        let report = match self.report.as_ref().map(|(r, _)| *r) {
+            Some("exit") => quote!(#p::When::Exit),
+            _ => quote!(#p::When::Call),
+        };
         quote! {
             #p::Options {
                 precision: #precision,
@@ -393,6 +406,7 @@ impl Args {
                 relative: false,
                 format: #format,
                 threads: #threads,
+                report: #report,
             }
         }
     }

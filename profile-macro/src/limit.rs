@@ -255,6 +255,7 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result
             relative: true,
             format: #p::Format::Text,
             threads: #threads,
+            report: #p::When::Call,
         }
     };
     let warmups = args.warmups.as_ref().map_or(0, |(n, _)| *n);

@@ -477,6 +477,10 @@ pub(crate) struct Sample {
     pub peak: i64,
     /// Allocations so far (reallocations not included).
     pub allocations: u64,
+    /// Reallocations so far.
+    pub reallocations: u64,
+    /// Bytes allocated so far (the new sizes of reallocations included).
+    pub allocated: u64,
     /// For the thread's heap: its bytes moved (allocated plus freed) so far, which every
     /// allocator event raises; `u64::MAX`, which no count reaches, for other heaps, so that
     /// their probes never take the "nothing happened" path.
@@ -494,6 +498,8 @@ pub(crate) fn sample_thread() -> Sample {
                 live,
                 peak,
                 allocations: c.allocations.get(),
+                reallocations: c.reallocations.get(),
+                allocated: c.bytes_allocated(),
                 events: c.bytes_moved.get(),
             }
         })
@@ -527,6 +533,8 @@ pub(crate) fn sample_process() -> Sample {
         live,
         peak,
         allocations: PROCESS.allocations.load(Relaxed),
+        reallocations: PROCESS.reallocations.load(Relaxed),
+        allocated: PROCESS.bytes_allocated.load(Relaxed),
         events: u64::MAX,
     }
 }

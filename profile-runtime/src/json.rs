@@ -24,7 +24,9 @@
 //! | `measured` | string | `"thread_heap"`, `"process_heap"`, `"stats_alloc"` or `"resident_set_size"` ([`Measured`]) |
 //! | `panicked` | bool | a call of the report ended in a panic |
 //! | `cancelled` | bool | a call of the report was an `async fn` future dropped before it completed |
+//! | `run_wide` | bool | the report sums a whole run's calls (`report = "exit"`) |
 //! | `calls` | integer | the calls the report sums up |
+//! | `peak` | integer | bytes, the highest the heap went above a call's entry, over the calls |
 //! | `rows` | array | one object per source line, from the attribute's line to the closing brace |
 //! | `rows[].line` | integer | the line number in the file |
 //! | `rows[].text` | string | the source line as written |
@@ -32,6 +34,8 @@
 //! | `rows[].increment` | integer | bytes, sum over its occurrences of (after − before); may be negative |
 //! | `rows[].peak` | integer | bytes, the highest the heap went above the line's start |
 //! | `rows[].allocations` | integer | allocations the line made |
+//! | `rows[].reallocations` | integer | reallocations the line made |
+//! | `rows[].bytes_allocated` | integer | bytes the line allocated (allocations plus reallocations' new sizes) |
 //! | `rows[].occurrences` | integer | how many times the line started |
 //! | `rows[].ran` | bool | `occurrences > 0`; rows that never ran have zero figures |
 //!
@@ -43,6 +47,7 @@
 use std::fmt::Write as _;
 
 use crate::report::{Measured, Report, Row};
+use crate::summary::Summary;
 
 /// Writes JSON into a `String`: objects and arrays whose members are written in order, strings
 /// escaped as serde_json escapes them, integers, booleans and floats. No dependency: the
@@ -232,6 +237,8 @@ fn write_row(row: &Row, out: &mut JsonObject<'_>) {
         .int("increment", row.increment)
         .int("peak", row.peak)
         .int("allocations", row.allocations)
+        .int("reallocations", row.reallocations)
+        .int("bytes_allocated", row.bytes_allocated)
         .int("occurrences", row.occurrences)
         .bool("ran", row.ran());
 }
@@ -254,7 +261,7 @@ impl Report {
     /// assert!(json.starts_with(r#"{"function":"squares","module_path":"#));
     /// // The `collect()` row: 1,000 × 8 bytes in one allocation (its Mem usage adds what the
     /// // thread held before the call).
-    /// assert!(json.contains(r#""increment":8000,"peak":8000,"allocations":1,"occurrences":1,"ran":true"#));
+    /// assert!(json.contains(r#""increment":8000,"peak":8000,"allocations":1,"reallocations":0,"bytes_allocated":8000,"occurrences":1,"ran":true"#));
     /// ```
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(256 + 128 * self.rows().len());
@@ -265,11 +272,76 @@ impl Report {
             .str("measured", measured_name(self.measured()))
             .bool("panicked", self.panicked())
             .bool("cancelled", self.cancelled())
+            .bool("run_wide", self.is_run_wide())
             .int("calls", self.calls())
+            .int("peak", self.peak())
             .array("rows", |rows| {
                 for row in self.rows() {
                     rows.object(|object| write_row(row, object));
                 }
+            })
+            .finish();
+        out
+    }
+}
+
+impl Summary {
+    /// The summary as one line of JSON (no trailing newline): `{"summary":{..}}`, with the
+    /// functions (`functions`: `function`, `module_path`, `file`, `line`, `calls`,
+    /// `bytes_allocated`, `peak`, `allocations`, `reallocations`), the lines that allocated
+    /// most (`lines`: `function`, `file`, `line`, `text`, `bytes_allocated`, `increment`,
+    /// `peak`, `allocations`, `reallocations`, `occurrences`) and `lines_that_allocated`, every
+    /// figure in bytes. A run-wide JSON stream ends with it.
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// #[memory_profiler::profile]
+    /// fn squares(n: u64) -> Vec<u64> {
+    ///     (0..n).map(|i| i * i).collect()
+    /// }
+    /// let (_, reports) = memory_profiler::capture(|| squares(1000));
+    /// let json = reports.summary().to_json();
+    /// assert!(json.starts_with(r#"{"summary":{"functions":[{"function":"squares","#));
+    /// assert!(json.contains(r#""calls":1,"bytes_allocated":8000,"peak":8000,"allocations":1,"reallocations":0}"#));
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256 + 256 * self.lines().len());
+        JsonObject::new(&mut out)
+            .object("summary", |summary| {
+                summary
+                    .array("functions", |list| {
+                        for f in self.functions() {
+                            list.object(|o| {
+                                o.str("function", f.function)
+                                    .str("module_path", f.module_path)
+                                    .str("file", f.file)
+                                    .int("line", f.line)
+                                    .int("calls", f.calls)
+                                    .int("bytes_allocated", f.bytes_allocated)
+                                    .int("peak", f.peak)
+                                    .int("allocations", f.allocations)
+                                    .int("reallocations", f.reallocations);
+                            });
+                        }
+                    })
+                    .array("lines", |list| {
+                        for l in self.lines() {
+                            list.object(|o| {
+                                o.str("function", l.function)
+                                    .str("file", l.file)
+                                    .int("line", l.line)
+                                    .str("text", l.text)
+                                    .int("bytes_allocated", l.bytes_allocated)
+                                    .int("increment", l.increment)
+                                    .int("peak", l.peak)
+                                    .int("allocations", l.allocations)
+                                    .int("reallocations", l.reallocations)
+                                    .int("occurrences", l.occurrences);
+                            });
+                        }
+                    })
+                    .int("lines_that_allocated", self.lines_that_allocated() as u64);
             })
             .finish();
         out

@@ -6,22 +6,44 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
+// The path of a call: the contract with the macro, the allocator's counters, the recorder
+// (probes, tables, guards) and the run-wide store, the report model and its renderings, the
+// output; beside them, the testing API.
+mod spec;
+
 mod alloc;
 mod backend;
 mod bytes;
+mod relaxed;
+
+mod recorder;
+mod run;
+mod timeline;
+
 mod json;
+mod report;
+mod summary;
+
+mod output;
+
 mod limit;
 mod measure;
-mod recorder;
-mod relaxed;
-mod report;
-mod timeline;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
 pub use measure::{charged, measure, measure_process, Charge, Usage};
-pub use report::{capture, Measured, Report, Reports, Row, Unit};
+pub use output::capture;
+pub use report::{Measured, Report, Reports, Row};
+pub use spec::Unit;
+pub use summary::{FunctionSummary, LineSummary, Summary};
+
+/// The environment variables a profiled program reads, and the `FUNC` line it writes under
+/// `mprof run`: what the `mprof` tool and the program agree on.
+pub mod env {
+    pub use crate::spec::{DAT_VAR, FORMAT_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR};
+    pub use crate::timeline::func_line;
+}
 
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
@@ -29,10 +51,9 @@ pub mod __private {
     pub use crate::alloc::{untracked, PassThrough};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
-        AsyncGuard, AsyncTailMark, FnMeta, Format, Guard, Options, Owned, Polled, SharedTable,
-        Stream, Table, TableKey, TailMark, Threads,
+        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, SharedTable, Table, TableKey, TailMark,
     };
-    pub use crate::report::Unit;
+    pub use crate::spec::{FnMeta, Format, Options, Stream, Threads, Unit, When};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;

@@ -6,8 +6,8 @@ use std::panic::Location;
 
 use crate::bytes::{group, size};
 use crate::measure::{self, Heap, Measurement, ProcessLock};
-use crate::recorder::Threads;
-use crate::report;
+use crate::output;
+use crate::spec::Threads;
 
 /// The limits of a function, fixed at compile time.
 #[doc(hidden)]
@@ -60,7 +60,7 @@ impl Drop for LimitGuard {
         if std::thread::panicking() {
             // The body failed on its own; its panic is the one to see.
             drop(measurement);
-            crate::alloc::untracked(|| drop(report::take_held()));
+            crate::alloc::untracked(|| drop(output::take_held()));
             return;
         }
         let usage = measurement.finish();
@@ -102,7 +102,7 @@ impl Drop for LimitGuard {
                     ));
                 }
             }
-            let report = report::take_held();
+            let report = output::take_held();
             if failures.is_empty() {
                 return None;
             }

@@ -1,69 +1,107 @@
-//! The recorder's cells, with one interface in two kinds: plain `Cell`s (`Local*`) for the
-//! thread-local tables of functions, and relaxed atomics for `async fn` calls. The atomic ones
-//! are written by one thread at a time, so plain loads and stores suffice (that is what
-//! relaxed atomic loads and stores compile to on the usual targets), yet they are `Sync`, so
-//! that the state of an `async fn` call can travel with its future between threads.
+//! The recorder's cells: atomics with the interface of a `Cell`. A table is written by one
+//! thread at a time (its owner), yet they are `Sync`: the state of an `async fn` call travels
+//! with its future between threads, and the run-wide store reads a thread's tables from the
+//! thread that writes the reports at exit.
+//!
+//! The owner writes with relaxed atomic stores, and reads with plain (non-atomic) loads
+//! ([`get`](I64::get)): no other thread ever writes a cell while its owner uses it, and a read
+//! does not conflict with another thread's atomic read, so this is no data race; and plain
+//! loads let the compiler keep what consecutive probes read in registers. Any other thread
+//! reads with [`load`](I64::load). Both compile to plain moves on the usual targets.
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 
-macro_rules! cell {
-    ($(#[$doc:meta])* $name:ident($inner:ty): $value:ty, |$c:ident| $get:expr, |$s:ident, $v:ident| $set:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Default)]
-        pub struct $name($inner);
+/// A signed counter.
+#[derive(Debug, Default)]
+pub struct I64(AtomicI64);
 
-        impl $name {
-            #[inline(always)]
-            pub const fn new(value: $value) -> Self {
-                $name(<$inner>::new(value))
-            }
+/// An unsigned counter.
+#[derive(Debug, Default)]
+pub struct U64(AtomicU64);
 
-            #[inline(always)]
-            pub fn get(&self) -> $value {
-                let $c = &self.0;
-                $get
-            }
+/// A flag.
+#[derive(Debug, Default)]
+pub struct Flag(AtomicBool);
 
-            #[inline(always)]
-            pub fn set(&self, value: $value) {
-                let ($s, $v) = (&self.0, value);
-                $set
-            }
+impl I64 {
+    pub const fn new(value: i64) -> Self {
+        I64(AtomicI64::new(value))
+    }
 
-            /// Not an atomic swap: a load then a store (one writer at a time).
-            #[inline(always)]
-            #[allow(dead_code)] // not every cell type needs it
-            pub fn replace(&self, value: $value) -> $value {
-                let old = self.get();
-                self.set(value);
-                old
-            }
-        }
-    };
+    /// The value, read by the cell's owner (the only thread that writes it).
+    #[inline(always)]
+    pub fn get(&self) -> i64 {
+        // SAFETY: only the owner calls `get`, and only the owner writes the cell: this read
+        // never races with a write (other threads only read, with `load`).
+        unsafe { *self.0.as_ptr() }
+    }
+
+    /// The value, read by any thread.
+    #[inline(always)]
+    pub fn load(&self) -> i64 {
+        self.0.load(Relaxed)
+    }
+
+    #[inline(always)]
+    pub fn set(&self, value: i64) {
+        self.0.store(value, Relaxed)
+    }
 }
 
-cell!(
-    /// A signed counter, shareable.
-    I64(AtomicI64): i64, |c| c.load(Relaxed), |c, v| c.store(v, Relaxed)
-);
-cell!(
-    /// An unsigned counter, shareable.
-    U64(AtomicU64): u64, |c| c.load(Relaxed), |c, v| c.store(v, Relaxed)
-);
-cell!(
-    /// A flag, shareable.
-    Flag(AtomicBool): bool, |c| c.load(Relaxed), |c, v| c.store(v, Relaxed)
-);
-cell!(
-    /// A signed counter of one thread.
-    LocalI64(Cell<i64>): i64, |c| c.get(), |c, v| c.set(v)
-);
-cell!(
-    /// An unsigned counter of one thread.
-    LocalU64(Cell<u64>): u64, |c| c.get(), |c, v| c.set(v)
-);
-cell!(
-    /// A flag of one thread.
-    LocalFlag(Cell<bool>): bool, |c| c.get(), |c, v| c.set(v)
-);
+impl U64 {
+    pub const fn new(value: u64) -> Self {
+        U64(AtomicU64::new(value))
+    }
+
+    /// The value, read by the cell's owner (the only thread that writes it).
+    #[inline(always)]
+    pub fn get(&self) -> u64 {
+        // SAFETY: only the owner calls `get`, and only the owner writes the cell: this read
+        // never races with a write (other threads only read, with `load`).
+        unsafe { *self.0.as_ptr() }
+    }
+
+    /// The value, read by any thread.
+    #[inline(always)]
+    pub fn load(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+
+    #[inline(always)]
+    pub fn set(&self, value: u64) {
+        self.0.store(value, Relaxed)
+    }
+}
+
+impl Flag {
+    pub const fn new(value: bool) -> Self {
+        Flag(AtomicBool::new(value))
+    }
+
+    /// The value, read by the cell's owner (the only thread that writes it).
+    #[inline(always)]
+    pub fn get(&self) -> bool {
+        // SAFETY: only the owner calls `get`, and only the owner writes the cell: this read
+        // never races with a write (other threads only read, with `load`).
+        unsafe { *self.0.as_ptr() }
+    }
+
+    /// The value, read by any thread.
+    #[inline(always)]
+    pub fn load(&self) -> bool {
+        self.0.load(Relaxed)
+    }
+
+    #[inline(always)]
+    pub fn set(&self, value: bool) {
+        self.0.store(value, Relaxed)
+    }
+
+    /// Not an atomic swap: a load then a store (one writer at a time).
+    #[inline(always)]
+    pub fn replace(&self, value: bool) -> bool {
+        let old = self.get();
+        self.set(value);
+        old
+    }
+}

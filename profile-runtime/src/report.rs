@@ -1,60 +1,13 @@
-//! Reports: the figures of one profiled function, printed in Python memory_profiler's layout.
+//! The report model: the figures of one profiled function ([`Report`], its [`Row`]s), the
+//! reports of several ([`Reports`]), and their text in Python memory_profiler's layout.
+//!
+//! It owns no state and writes nowhere: the recorder builds reports, `crate::output` writes
+//! them. It imports only the contract (`crate::spec`).
 
-use std::cell::RefCell;
 use std::fmt::{self, Write as _};
-use std::io::Write as _;
-use std::sync::Mutex;
 
 use crate::bytes::group;
-use crate::recorder::{FnMeta, Options, Stream};
-
-/// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
-/// memory_profiler.
-///
-/// ```
-/// # #[global_allocator]
-/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-/// #[memory_profiler::profile(unit = "KiB", precision = 2)]
-/// fn two_kib() -> usize {
-///     let v: Vec<u8> = Vec::with_capacity(2048);
-///     v.capacity()
-/// }
-/// let (_, reports) = memory_profiler::capture(two_kib);
-/// let text = reports.function("two_kib").unwrap().to_string();
-/// assert!(text.contains("    2.00 KiB           1       let v: Vec<u8> = Vec::with_capacity(2048);"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Unit {
-    /// Bytes, printed as whole numbers.
-    B,
-    /// 1,024 bytes.
-    KiB,
-    /// 1,048,576 bytes.
-    #[default]
-    MiB,
-    /// 1,073,741,824 bytes.
-    GiB,
-}
-
-impl Unit {
-    fn divisor(self) -> f64 {
-        match self {
-            Unit::B => 1.0,
-            Unit::KiB => 1024.0,
-            Unit::MiB => 1024.0 * 1024.0,
-            Unit::GiB => 1024.0 * 1024.0 * 1024.0,
-        }
-    }
-
-    fn suffix(self) -> &'static str {
-        match self {
-            Unit::B => "B",
-            Unit::KiB => "KiB",
-            Unit::MiB => "MiB",
-            Unit::GiB => "GiB",
-        }
-    }
-}
+use crate::spec::{FnMeta, Unit};
 
 /// What a report's figures measure.
 ///
@@ -120,6 +73,11 @@ pub struct Row {
     pub peak: i64,
     /// The allocations the line made (reallocations not included).
     pub allocations: u64,
+    /// The reallocations the line made (a `Vec` or `String` growing in place or moving).
+    pub reallocations: u64,
+    /// The bytes the line allocated, whatever it freed: its allocations' sizes plus the new
+    /// sizes of its reallocations (as [`Usage::bytes_allocated`](crate::Usage) counts them).
+    pub bytes_allocated: u64,
     /// How many times the line started.
     pub occurrences: u64,
 }
@@ -156,11 +114,15 @@ pub struct Report {
     module_path: &'static str,
     file: &'static str,
     rows: Vec<Row>,
+    /// The highest the heap went above its entry in any of the calls.
+    peak: i64,
     measured: Measured,
     panicked: bool,
     cancelled: bool,
-    precision: usize,
-    unit: Unit,
+    /// The report sums a whole run's calls (`report = "exit"`): its heading says how many.
+    run_wide: bool,
+    pub(crate) precision: usize,
+    pub(crate) unit: Unit,
     show_peak: bool,
     show_allocs: bool,
 }
@@ -169,6 +131,7 @@ impl Report {
     pub(crate) fn new(
         meta: &'static FnMeta,
         rows: Vec<Row>,
+        peak: i64,
         measured: Measured,
         panicked: bool,
         cancelled: bool,
@@ -178,14 +141,28 @@ impl Report {
             module_path: meta.module_path,
             file: meta.file,
             rows,
+            peak,
             measured,
             panicked,
             cancelled,
+            run_wide: false,
             precision: meta.options.precision,
             unit: meta.options.unit,
             show_peak: meta.options.peak,
             show_allocs: meta.options.allocs,
         }
+    }
+
+    /// The report as one of a run's (its heading says how many calls it sums).
+    pub(crate) fn into_run_wide(mut self) -> Report {
+        self.run_wide = true;
+        self
+    }
+
+    /// Whether the report sums the calls of a whole run (`report = "exit"`), rather than one
+    /// outermost call (or the calls of one `capture`).
+    pub fn is_run_wide(&self) -> bool {
+        self.run_wide
     }
 
     /// The function's name.
@@ -219,9 +196,43 @@ impl Report {
         self.rows.iter().find(|row| row.text.contains(needle))
     }
 
-    /// How many calls the report sums up (the occurrences of the attribute's row).
+    /// How many calls the report sums up (the occurrences of the attribute's row; the nested
+    /// calls of a recursive function included).
     pub fn calls(&self) -> u64 {
         self.rows.first().map_or(0, |row| row.occurrences)
+    }
+
+    /// The highest the heap went above where it was when a call began, over the report's
+    /// calls (for a recursive function, its outermost calls).
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// #[memory_profiler::profile]
+    /// fn temporary() -> usize {
+    ///     let n = vec![0u8; 4000].len();
+    ///     n + vec![0u8; 1000].len()
+    /// }
+    /// let (_, reports) = memory_profiler::capture(temporary);
+    /// assert_eq!(reports.function("temporary").unwrap().peak(), 4000);
+    /// ```
+    pub fn peak(&self) -> i64 {
+        self.peak
+    }
+
+    /// The bytes the function allocated over its calls (the sum of its lines').
+    pub fn bytes_allocated(&self) -> u64 {
+        self.rows.iter().map(|row| row.bytes_allocated).sum()
+    }
+
+    /// The allocations the function made over its calls (the sum of its lines').
+    pub fn allocations(&self) -> u64 {
+        self.rows.iter().map(|row| row.allocations).sum()
+    }
+
+    /// The reallocations the function made over its calls (the sum of its lines').
+    pub fn reallocations(&self) -> u64 {
+        self.rows.iter().map(|row| row.reallocations).sum()
     }
 
     /// Whether a call of this report ended in a panic.
@@ -259,17 +270,20 @@ impl Report {
             };
             mine.peak = mine.peak.max(theirs.peak);
             mine.allocations += theirs.allocations;
+            mine.reallocations += theirs.reallocations;
+            mine.bytes_allocated += theirs.bytes_allocated;
             mine.occurrences += theirs.occurrences;
         }
+        self.peak = self.peak.max(other.peak);
         self.panicked |= other.panicked;
         self.cancelled |= other.cancelled;
     }
 
-    fn rows_first_line(&self) -> u32 {
+    pub(crate) fn rows_first_line(&self) -> u32 {
         self.rows.first().map_or(0, |row| row.line)
     }
 
-    fn same_function(&self, other: &Report) -> bool {
+    pub(crate) fn same_function(&self, other: &Report) -> bool {
         self.function == other.function
             && self.file == other.file
             && self.rows_first_line() == other.rows_first_line()
@@ -283,7 +297,7 @@ impl Report {
 /// Formats a figure as memory_profiler does: `{:width.precision} MiB` with width
 /// `precision + 4`; bytes print as whole numbers with their digits grouped by threes, as the
 /// limit messages print them (`800,000 B`).
-fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String {
+pub(crate) fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String {
     match unit {
         Unit::B => format!("{} B", group(bytes)),
         _ => format!(
@@ -297,7 +311,8 @@ fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String {
 
 impl fmt::Display for Report {
     /// memory_profiler's layout: `Filename:`, a blank line, the header, a rule of `=`, one row
-    /// per source line, then two blank lines.
+    /// per source line, then two blank lines. A run-wide report says how many calls it sums on
+    /// a line of its own under `Filename:`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The figure columns are memory_profiler's 12 characters, or as wide as the widest
         // figure of the report, so that they stay aligned.
@@ -308,76 +323,70 @@ impl fmt::Display for Report {
             .flat_map(|row| [row.mem_usage, row.increment, row.peak])
             .map(|bytes| self.figure(bytes).chars().count())
             .fold(12, usize::max);
-        let columns = |f: &mut fmt::Formatter<'_>,
-                       line: &str,
-                       mem: &str,
-                       inc: &str,
-                       peak: &str,
-                       occ: &str,
-                       allocs: &str,
-                       text: &str| {
+        // The columns: the figures, then Occurrences, then (with `allocs`) the counts.
+        let columns = |f: &mut fmt::Formatter<'_>, cells: [&str; 8]| {
+            let [line, mem, inc, peak, occ, allocs, reallocs, text] = cells;
             write!(f, "{line:>6} {mem:>w$} {inc:>w$}")?;
             if self.show_peak {
                 write!(f, " {peak:>w$}")?;
             }
             write!(f, "  {occ:>10}")?;
             if self.show_allocs {
-                write!(f, "  {allocs:>10}")?;
+                write!(f, "  {allocs:>10}  {reallocs:>10}")?;
             }
             writeln!(f, "   {text}")
         };
         writeln!(f, "Filename: {}", self.file)?;
+        if self.run_wide {
+            let calls = self.calls();
+            let s = if calls == 1 { "" } else { "s" };
+            writeln!(
+                f,
+                "Function: {}, {} call{s} over the whole run",
+                self.function,
+                group(calls as i64)
+            )?;
+        }
         writeln!(f)?;
         let mut header = String::new();
-        {
-            // Render the header once into a string to know the rule's length.
-            struct Adapter<'a>(&'a mut String);
-            impl fmt::Write for Adapter<'_> {
-                fn write_str(&mut self, s: &str) -> fmt::Result {
-                    self.0.push_str(s);
-                    Ok(())
-                }
-            }
-            let mut a = Adapter(&mut header);
-            write!(a, "{:>6} {:>w$} {:>w$}", "Line #", "Mem usage", "Increment")?;
-            if self.show_peak {
-                write!(a, " {:>w$}", "Peak")?;
-            }
-            write!(a, "  {:>10}", "Occurrences")?;
-            if self.show_allocs {
-                write!(a, "  {:>10}", "Allocs")?;
-            }
-            write!(a, "   Line Contents")?;
+        write!(
+            header,
+            "{:>6} {:>w$} {:>w$}",
+            "Line #", "Mem usage", "Increment"
+        )?;
+        if self.show_peak {
+            write!(header, " {:>w$}", "Peak")?;
         }
+        write!(header, "  {:>10}", "Occurrences")?;
+        if self.show_allocs {
+            write!(header, "  {:>10}  {:>10}", "Allocs", "Reallocs")?;
+        }
+        write!(header, "   Line Contents")?;
         writeln!(f, "{header}")?;
         writeln!(f, "{}", "=".repeat(header.chars().count()))?;
+        let first_line = self.rows_first_line();
         for row in &self.rows {
             let line = row.line.to_string();
-            if row.ran() {
-                let (mem, inc, peak) = (
-                    self.figure(row.mem_usage),
-                    self.figure(row.increment),
-                    self.figure(row.peak),
-                );
-                let first = row.line == self.rows_first_line();
-                let peak = if first { String::new() } else { peak };
-                let allocs = if first {
-                    String::new()
-                } else {
-                    row.allocations.to_string()
-                };
+            if !row.ran() {
+                columns(f, [&line, "", "", "", "", "", "", row.text])?;
+                continue;
+            }
+            let (mem, inc, occ) = (
+                self.figure(row.mem_usage),
+                self.figure(row.increment),
+                row.occurrences.to_string(),
+            );
+            // The attribute's row is the calls' entry: it has no Peak nor counts of its own.
+            if row.line == first_line {
+                columns(f, [&line, &mem, &inc, "", &occ, "", "", row.text])?;
+            } else {
+                let peak = self.figure(row.peak);
+                let (allocs, reallocs) =
+                    (row.allocations.to_string(), row.reallocations.to_string());
                 columns(
                     f,
-                    &line,
-                    &mem,
-                    &inc,
-                    &peak,
-                    &row.occurrences.to_string(),
-                    &allocs,
-                    row.text,
+                    [&line, &mem, &inc, &peak, &occ, &allocs, &reallocs, row.text],
                 )?;
-            } else {
-                columns(f, &line, "", "", "", "", "", row.text)?;
             }
         }
         if self.panicked {
@@ -446,7 +455,19 @@ impl Reports {
         self.reports.is_empty()
     }
 
-    fn add(&mut self, report: Report) {
+    /// Adds the report of a function not in the list yet.
+    pub(crate) fn push(&mut self, report: Report) {
+        self.reports.push(report);
+    }
+
+    /// Orders the reports by file, then by line.
+    pub(crate) fn sort_by_place(&mut self) {
+        self.reports
+            .sort_by(|a, b| (a.file, a.rows_first_line()).cmp(&(b.file, b.rows_first_line())));
+    }
+
+    /// Adds a report: summed into the one of the same function, if there is one.
+    pub(crate) fn add(&mut self, report: Report) {
         match self.reports.iter_mut().find(|r| r.same_function(&report)) {
             Some(mine) => mine.absorb(report),
             None => self.reports.push(report),
@@ -473,208 +494,5 @@ impl IntoIterator for Reports {
 impl fmt::Display for Reports {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.reports.iter().try_for_each(|r| r.fmt(f))
-    }
-}
-
-thread_local! {
-    /// The last report of a `limit`ed function's body, until its limit guard takes it.
-    static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
-}
-
-/// Takes the report a `limit`ed function's body left (with counting paused).
-pub(crate) fn take_held() -> Option<Report> {
-    HELD.try_with(|held| held.borrow_mut().take())
-        .ok()
-        .flatten()
-}
-
-thread_local! {
-    /// Open `capture` scopes of this thread, innermost last.
-    static CAPTURES: RefCell<Vec<Reports>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` and hands back, instead of printing them, the reports of every `#[profile]`
-/// function it called on this thread, each function's calls summed into one report.
-///
-/// ```
-/// #[global_allocator]
-/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-///
-/// #[memory_profiler::profile]
-/// fn squares(n: u64) -> Vec<u64> {
-///     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
-///     v
-/// }
-///
-/// let (v, reports) = memory_profiler::capture(|| squares(1000));
-/// let report = reports.function("squares").unwrap();
-/// let row = report.line_containing("collect()").unwrap();
-/// assert_eq!((row.increment, row.allocations, row.occurrences), (8000, 1, 1));
-/// assert_eq!(v.len(), 1000);
-/// ```
-///
-/// Captures nest: a report goes to the innermost open one. A panic in `f` propagates
-/// unchanged (the reports of the scope are dropped).
-///
-/// # Panics
-/// If neither [`Allocator`](crate::Allocator) is the global allocator nor a stats_alloc backend
-/// was set ([`use_stats_alloc`](crate::use_stats_alloc)): the figures would be the resident set
-/// size, too coarse to test, so it says which lines to add instead.
-#[track_caller]
-pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
-    if crate::backend::external().is_none() {
-        crate::measure::require_allocator();
-    }
-    struct Scope;
-    impl Drop for Scope {
-        fn drop(&mut self) {
-            // Only reached on unwinding: the normal path pops the scope itself.
-            crate::alloc::untracked(|| {
-                let _ = CAPTURES.try_with(|c| c.borrow_mut().pop());
-            });
-        }
-    }
-    crate::alloc::untracked(|| CAPTURES.with(|c| c.borrow_mut().push(Reports::default())));
-    let scope = Scope;
-    let value = f();
-    std::mem::forget(scope);
-    let reports =
-        crate::alloc::untracked(|| CAPTURES.with(|c| c.borrow_mut().pop())).unwrap_or_default();
-    (value, reports)
-}
-
-/// What the writers of this process remember: the files written to (the first report to a
-/// file truncates it, later ones append) and the streams already said to fail. Holding its
-/// lock while writing keeps the reports of concurrent threads whole.
-struct Output {
-    opened: Vec<&'static str>,
-    failed: Vec<Stream>,
-}
-
-static OUTPUT: Mutex<Output> = Mutex::new(Output {
-    opened: Vec::new(),
-    failed: Vec::new(),
-});
-
-/// Writes to stdout or stderr through `print!`/`eprint!`, so that the test harness captures
-/// the reports of passing tests as it captures their other output. Those macros panic when the
-/// stream is closed; that panic is caught, and once a stream has failed (or while the thread
-/// unwinds, or where panics abort) the stream is written directly instead, which reports
-/// errors without panicking.
-fn print_captured(text: &str, stderr: bool, failed_before: bool) -> std::io::Result<()> {
-    #[cfg(panic = "unwind")]
-    if !failed_before && !std::thread::panicking() {
-        let printed = std::panic::catch_unwind(|| {
-            if stderr {
-                eprint!("{text}");
-            } else {
-                print!("{text}");
-            }
-        });
-        return printed.map_err(|_| {
-            std::io::Error::other("printing failed (the panic message above is the profiler's, caught: the program goes on)")
-        });
-    }
-    let _ = failed_before;
-    if stderr {
-        std::io::stderr().lock().write_all(text.as_bytes())
-    } else {
-        std::io::stdout().lock().write_all(text.as_bytes())
-    }
-}
-
-/// The environment variable that sets the format of every report of a run: `json` or `text`
-/// (case-insensitive), over the attribute's `format` option.
-pub const FORMAT_VAR: &str = "MEMORY_PROFILER_FORMAT";
-
-/// The format a report is written in: `MEMORY_PROFILER_FORMAT` if set (read once), else the
-/// attribute's. An unknown value is said once on stderr and ignored.
-fn format(attribute: crate::recorder::Format) -> crate::recorder::Format {
-    use crate::recorder::Format;
-    static OVERRIDE: std::sync::OnceLock<Option<Format>> = std::sync::OnceLock::new();
-    let chosen = OVERRIDE.get_or_init(|| {
-        let value = std::env::var(FORMAT_VAR).ok()?;
-        match value.trim().to_ascii_lowercase().as_str() {
-            "json" => Some(Format::Json),
-            "text" => Some(Format::Text),
-            "" => None,
-            _ => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "memory_profiler: {FORMAT_VAR}={value:?} is neither \"json\" nor \"text\"; reports use their attribute's format"
-                );
-                None
-            }
-        }
-    });
-    chosen.unwrap_or(attribute)
-}
-
-/// Hands a finished report to the innermost `capture`, or writes it to its stream (in its
-/// format, see [`format`]; under `mprof run`, only if reports were asked for).
-/// Called with counting paused.
-pub(crate) fn emit(report: Report, options: &Options) {
-    if options.stream == Stream::Held {
-        let _ = HELD.try_with(|held| *held.borrow_mut() = Some(report));
-        return;
-    }
-    let report = match CAPTURES.try_with(|c| match c.try_borrow_mut() {
-        Ok(mut scopes) => match scopes.last_mut() {
-            Some(top) => {
-                top.add(report);
-                None
-            }
-            None => Some(report),
-        },
-        Err(_) => Some(report),
-    }) {
-        Ok(None) => return,
-        Ok(Some(report)) => report,
-        Err(_) => return, // the thread is being torn down: nowhere to capture, skip quietly
-    };
-    // Under `mprof run`, the program's output stays its own unless reports were asked for.
-    if !crate::timeline::report_wanted(options.stream) {
-        return;
-    }
-    let text = match format(options.format) {
-        crate::recorder::Format::Text => report.to_string(),
-        crate::recorder::Format::Json => {
-            let mut json = report.to_json();
-            json.push('\n');
-            json
-        }
-    };
-    let mut output = OUTPUT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let failed_before = output.failed.contains(&options.stream);
-    let result = match options.stream {
-        Stream::Stdout => print_captured(&text, false, failed_before),
-        Stream::Stderr => print_captured(&text, true, failed_before),
-        Stream::Held => Ok(()), // handled above
-        Stream::File(path) => {
-            let opened = if output.opened.contains(&path) {
-                std::fs::OpenOptions::new().append(true).open(path)
-            } else {
-                output.opened.push(path);
-                std::fs::File::create(path)
-            };
-            opened.and_then(|mut file| file.write_all(text.as_bytes()))
-        }
-    };
-    if let Err(err) = result {
-        // Said once per stream on stderr; the program goes on.
-        if !output.failed.contains(&options.stream) {
-            output.failed.push(options.stream);
-            let target = match options.stream {
-                Stream::File(path) => path,
-                Stream::Stdout => "stdout",
-                Stream::Stderr | Stream::Held => "stderr",
-            };
-            let _ = writeln!(
-                std::io::stderr(),
-                "memory_profiler: cannot write reports to {target}: {err}; later failures there are not reported"
-            );
-        }
     }
 }

@@ -1,8 +1,10 @@
 //! The `mprof run` timeline: `FUNC` lines of the profiled functions' calls, appended to the
 //! `.dat` file of a program started by `mprof run`.
 //!
-//! `mprof run` names its `.dat` file in the environment variable [`DAT_VAR`]. Under it, every
-//! call of a `#[profile]` function adds memory_profiler's line
+//! `mprof run` names its `.dat` file in the environment variable
+//! [`DAT_VAR`](crate::spec::DAT_VAR) and its sampling interval in
+//! [`INTERVAL_VAR`](crate::spec::INTERVAL_VAR). Under it, a call of a `#[profile]` function
+//! that lasts at least one sampling interval adds memory_profiler's line
 //!
 //! ```text
 //! FUNC <module.function> <MiB at entry> <time at entry> <MiB at exit> <time at exit> <level>
@@ -10,28 +12,24 @@
 //!
 //! with the process's resident set size (as mprof's `MEM` samples), Unix times in seconds, and
 //! the call's nesting level among the profiled calls of its thread (0 for the outermost, 1 for
-//! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Each line
-//! is appended when its call ends, by one `write` to the file opened for appending, so lines
-//! never tear against mprof's own samples and none is lost if the program is killed later.
-//! (Python's memory_profiler keeps them until the program exits.) A call under mprof costs two
-//! reads of `/proc/self/statm` and that `write`.
+//! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Shorter
+//! calls add nothing: they would fall between two samples, and a helper called a million
+//! times would otherwise flood the file and hide the curve under its brackets. Each line is
+//! appended when its call ends, by one `write` (see `crate::output::Mprof`), so lines never
+//! tear against mprof's own samples and none is lost if the program is killed later.
 //!
-//! Outside `mprof run`, a profiled call pays one relaxed load of a cached flag.
+//! A call under mprof costs two reads of the monotonic clock; the resident set size is read
+//! at most a few times per sampling interval (a call's entry figure is the latest such
+//! reading, at most a quarter of an interval old) and at the exit of the calls that get a
+//! line. Outside `mprof run`, a profiled call pays one relaxed load of a cached flag.
 
 use std::cell::Cell;
-use std::fs::File;
-use std::io::Write as _;
-use std::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
-use std::sync::{Mutex, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::recorder::{FnMeta, Stream};
-
-/// The environment variable by which `mprof run` tells the program its `.dat` file.
-pub const DAT_VAR: &str = "MEMORY_PROFILER_MPROF";
-
-/// Under `mprof run`, set to `1` (by `mprof run --reports`) to print the line reports as well.
-pub const REPORTS_VAR: &str = "MEMORY_PROFILER_REPORTS";
+use crate::output::{mprof, Mprof};
+use crate::spec::FnMeta;
 
 /// Whether the program runs under `mprof run`: not known yet, no, yes.
 static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
@@ -39,33 +37,8 @@ const UNKNOWN: u8 = 0;
 const OFF: u8 = 1;
 const ON: u8 = 2;
 
-/// Where the lines go, read once from the environment.
-struct Sink {
-    path: String,
-    /// Opened on the first write; `None` once writing failed (said once on stderr).
-    file: Mutex<Option<Option<File>>>,
-    /// Line reports are printed too (`MEMORY_PROFILER_REPORTS=1`).
-    reports: bool,
-}
-
-static SINK: OnceLock<Option<Sink>> = OnceLock::new();
-
-fn sink() -> Option<&'static Sink> {
-    SINK.get_or_init(|| {
-        let sink = std::env::var(DAT_VAR)
-            .ok()
-            .filter(|path| !path.is_empty())
-            .map(|path| Sink {
-                path,
-                file: Mutex::new(None),
-                reports: std::env::var(REPORTS_VAR)
-                    .is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
-            });
-        STATE.store(if sink.is_some() { ON } else { OFF }, Relaxed);
-        sink
-    })
-    .as_ref()
-}
+/// The interval used when `mprof run` did not give one: its default.
+const DEFAULT_INTERVAL: f64 = 0.1;
 
 thread_local! {
     /// The profiled calls in progress on this thread. A counter of its own, leaked once per
@@ -88,10 +61,64 @@ fn depth() -> Option<&'static AtomicU32> {
         .ok()
 }
 
+/// The clocks: a monotonic origin and the Unix time it stands for, and the sampling interval.
+struct Clock {
+    origin: Instant,
+    unix: f64,
+    /// The sampling interval in nanoseconds: calls shorter than it get no line.
+    interval: u64,
+}
+
+fn clock(sink: &Mprof) -> &'static Clock {
+    static CLOCK: OnceLock<Clock> = OnceLock::new();
+    CLOCK.get_or_init(|| Clock {
+        origin: Instant::now(),
+        unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64()),
+        interval: (sink.interval.unwrap_or(DEFAULT_INTERVAL) * 1e9) as u64,
+    })
+}
+
+impl Clock {
+    /// Nanoseconds since the origin.
+    fn now(&self) -> u64 {
+        self.origin.elapsed().as_nanos() as u64
+    }
+
+    fn unix(&self, nanos: u64) -> f64 {
+        self.unix + nanos as f64 / 1e9
+    }
+}
+
+/// The latest reading of the resident set size (bytes) and when it was taken (nanoseconds
+/// since the clock's origin, plus one: 0 is "never").
+static RSS: AtomicU64 = AtomicU64::new(0);
+static RSS_AT: AtomicU64 = AtomicU64::new(0);
+
+/// The resident set size at `now`, read again only when the last reading is older than a
+/// quarter of the sampling interval.
+fn rss_recent(clock: &Clock, now: u64) -> u64 {
+    let at = RSS_AT.load(Relaxed);
+    if at != 0 && now.saturating_sub(at - 1) < clock.interval / 4 {
+        return RSS.load(Relaxed);
+    }
+    rss_read(now)
+}
+
+fn rss_read(now: u64) -> u64 {
+    let rss = crate::backend::resident_set_size().unwrap_or(0).max(0) as u64;
+    RSS.store(rss, Relaxed);
+    RSS_AT.store(now + 1, Relaxed);
+    rss
+}
+
 /// A call in progress on the timeline.
 pub(crate) struct Call {
-    mib: f64,
-    time: f64,
+    /// Nanoseconds since the clock's origin.
+    start: u64,
+    /// The resident set size at entry (the latest reading), in bytes.
+    rss: u64,
     level: u32,
     /// The counter of the thread the call began on.
     depth: &'static AtomicU32,
@@ -110,105 +137,70 @@ pub(crate) fn enter(meta: &'static FnMeta) -> Option<Call> {
 #[inline(never)]
 fn enter_slow(_meta: &'static FnMeta) -> Option<Call> {
     crate::alloc::untracked(|| {
-        sink()?;
+        let Some(sink) = mprof() else {
+            STATE.store(OFF, Relaxed);
+            return None;
+        };
+        STATE.store(ON, Relaxed);
         let depth = depth()?;
         let level = depth.fetch_add(1, Relaxed);
+        let clock = clock(sink);
+        let start = clock.now();
         Some(Call {
-            mib: rss_mib(),
-            time: now(),
+            start,
+            rss: rss_recent(clock, start),
             level,
             depth,
         })
     })
 }
 
-/// The call ends: its `FUNC` line is appended to the file.
+/// The call ends: if it lasted a sampling interval, its `FUNC` line is appended to the file.
 pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
+    call.depth.fetch_sub(1, Relaxed);
+    let Some(sink) = mprof() else { return };
+    let clock = clock(sink);
+    let end = clock.now();
+    if end - call.start < clock.interval {
+        return;
+    }
     crate::alloc::untracked(|| {
-        let (mib, time) = (rss_mib(), now());
-        call.depth.fetch_sub(1, Relaxed);
-        let Some(sink) = sink() else { return };
-        sink.write(&func_line(
-            meta.module_path,
-            meta.name,
-            (call.mib, call.time),
-            (mib, time),
-            call.level,
-        ));
+        let entry_mib = mib(call.rss);
+        let exit_mib = mib(rss_read(end));
+        let name = format!("{}.{}", meta.module_path.replace("::", "."), meta.name);
+        let line = func_line(
+            &name,
+            (entry_mib, clock.unix(call.start)),
+            (exit_mib, clock.unix(end)),
+            Some(call.level),
+        );
+        if !sink.append(&line) {
+            STATE.store(OFF, Relaxed);
+        }
     });
 }
 
-/// memory_profiler's `FUNC` line, with `::` in the module path written as `.` (a reader splits
-/// the line on spaces, and `mprof plot` labels a bracket with the last dotted part).
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// memory_profiler's `FUNC` line: the function's dotted name (`module.function`, with `::` in
+/// the module path written as `.`: a reader splits the line on spaces, and `mprof plot` labels
+/// a bracket with the last dotted part), its resident memory in MiB and Unix time at entry and
+/// at exit, and its nesting level (which files of older memory_profilers lack).
+///
+/// ```
+/// let line = memory_profiler::env::func_line("tournament.play", (1.5, 1700000000.125), (30.25, 1700000001.5), Some(2));
+/// assert_eq!(line, "FUNC tournament.play 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n");
+/// ```
 pub fn func_line(
-    module_path: &str,
-    function: &str,
+    name: &str,
     (entry_mib, entry_time): (f64, f64),
     (exit_mib, exit_time): (f64, f64),
-    level: u32,
+    level: Option<u32>,
 ) -> String {
-    let module = module_path.replace("::", ".");
-    format!("FUNC {module}.{function} {entry_mib:.4} {entry_time:.4} {exit_mib:.4} {exit_time:.4} {level}\n")
-}
-
-impl Sink {
-    fn write(&self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let opened = file.get_or_insert_with(|| {
-            match std::fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&self.path)
-            {
-                Ok(f) => Some(f),
-                Err(err) => {
-                    self.failed(&err);
-                    None
-                }
-            }
-        });
-        if let Some(f) = opened {
-            if let Err(err) = f.write_all(text.as_bytes()) {
-                self.failed(&err);
-                *opened = None;
-            }
-        }
-    }
-
-    fn failed(&self, err: &std::io::Error) {
-        let _ = writeln!(
-            std::io::stderr(),
-            "memory_profiler: cannot write FUNC lines to {} (from {DAT_VAR}): {err}; the program goes on without them",
-            self.path
-        );
-        STATE.store(OFF, Relaxed);
-    }
-}
-
-/// Whether a report to `stream` is printed: not under `mprof run`, unless asked
-/// ([`REPORTS_VAR`]). Reports to files are always written.
-pub(crate) fn report_wanted(stream: Stream) -> bool {
-    match stream {
-        Stream::File(_) | Stream::Held => true,
-        Stream::Stdout | Stream::Stderr => match sink() {
-            Some(sink) => sink.reports,
-            None => true,
-        },
-    }
-}
-
-/// The resident set size in MiB, as mprof samples it (0 where it cannot be read).
-fn rss_mib() -> f64 {
-    crate::backend::resident_set_size().unwrap_or(0) as f64 / (1024.0 * 1024.0)
-}
-
-fn now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
+    let level = level.map(|l| format!(" {l}")).unwrap_or_default();
+    format!("FUNC {name} {entry_mib:.4} {entry_time:.4} {exit_mib:.4} {exit_time:.4}{level}\n")
 }
 
 #[cfg(test)]
@@ -219,11 +211,10 @@ mod tests {
     fn func_line_layout() {
         assert_eq!(
             func_line(
-                "tournament::play",
-                "in_memory",
+                "tournament.play.in_memory",
                 (1.5, 1700000000.125),
                 (30.25, 1700000001.5),
-                2
+                Some(2)
             ),
             "FUNC tournament.play.in_memory 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n"
         );

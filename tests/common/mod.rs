@@ -101,3 +101,51 @@ pub fn only(reports: &Reports, name: &str) -> Report {
     assert!(!report.panicked());
     report
 }
+
+/// What a child process printed, and whether it succeeded.
+pub struct Child {
+    pub stdout: String,
+    pub stderr: String,
+    pub success: bool,
+}
+
+/// Runs this test binary again as a child process, running only its test `test` (which does
+/// its work when `MEMORY_PROFILER_TEST_CHILD` names it, and nothing otherwise), with the
+/// environment variables `vars` set (`Some`) or removed (`None`). The variables of the
+/// profiler that are not named are removed, so the parent's environment does not leak in.
+pub fn run_child(test: &str, vars: &[(&str, Option<&str>)]) -> Child {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads", "1"])
+        .env(CHILD, test);
+    for var in [
+        "MEMORY_PROFILER_FORMAT",
+        "MEMORY_PROFILER_REPORT",
+        "MEMORY_PROFILER_MPROF",
+        "MEMORY_PROFILER_MPROF_INTERVAL",
+        "MEMORY_PROFILER_REPORTS",
+        "MEMORY_PROFILER_HTML",
+    ] {
+        command.env_remove(var);
+    }
+    for (var, value) in vars {
+        match value {
+            Some(value) => command.env(var, value),
+            None => command.env_remove(var),
+        };
+    }
+    let output = command.output().unwrap();
+    Child {
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+        success: output.status.success(),
+    }
+}
+
+/// The variable that tells a child process which test it runs (see [`run_child`]).
+pub const CHILD: &str = "MEMORY_PROFILER_TEST_CHILD";
+
+/// Whether this process is the child running test `test` (see [`run_child`]).
+pub fn is_child(test: &str) -> bool {
+    std::env::var(CHILD).is_ok_and(|v| v == test)
+}

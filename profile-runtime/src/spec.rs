@@ -1,0 +1,143 @@
+//! The contract between `#[profile]`'s expansion and the runtime: what the macro writes into
+//! a profiled function (its [`FnMeta`] and [`Options`]) and the names of the environment
+//! variables a run can set. This module imports nothing else of the crate; everything else
+//! imports it.
+
+/// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
+/// memory_profiler.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(unit = "KiB", precision = 2)]
+/// fn two_kib() -> usize {
+///     let v: Vec<u8> = Vec::with_capacity(2048);
+///     v.capacity()
+/// }
+/// let (_, reports) = memory_profiler::capture(two_kib);
+/// let text = reports.function("two_kib").unwrap().to_string();
+/// assert!(text.contains("    2.00 KiB           1       let v: Vec<u8> = Vec::with_capacity(2048);"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// Bytes, printed as whole numbers.
+    B,
+    /// 1,024 bytes.
+    KiB,
+    /// 1,048,576 bytes.
+    #[default]
+    MiB,
+    /// 1,073,741,824 bytes.
+    GiB,
+}
+
+impl Unit {
+    pub(crate) fn divisor(self) -> f64 {
+        match self {
+            Unit::B => 1.0,
+            Unit::KiB => 1024.0,
+            Unit::MiB => 1024.0 * 1024.0,
+            Unit::GiB => 1024.0 * 1024.0 * 1024.0,
+        }
+    }
+
+    pub(crate) fn suffix(self) -> &'static str {
+        match self {
+            Unit::B => "B",
+            Unit::KiB => "KiB",
+            Unit::MiB => "MiB",
+            Unit::GiB => "GiB",
+        }
+    }
+}
+
+/// Where the reports of a function go.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+    File(&'static str),
+    /// Kept for the `limit` guard of the same function, which shows it if a limit is exceeded.
+    Held,
+}
+
+/// The format of a function's reports.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// memory_profiler's text layout.
+    Text,
+    /// JSON (see `crate::json`).
+    Json,
+}
+
+/// Which heap a function's report follows.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    Current,
+    All,
+}
+
+/// When a function's reports are written.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// After each outermost call (memory_profiler's decorator).
+    Call,
+    /// Once, when the process exits: every call of the run, on every thread, summed.
+    Exit,
+}
+
+/// The attribute's options, fixed at compile time.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub precision: usize,
+    pub unit: Unit,
+    pub stream: Stream,
+    pub peak: bool,
+    pub allocs: bool,
+    /// Mem usage relative to the heap at entry (the attribute's row shows 0): for `limit`
+    /// reports, whose limits are relative too.
+    pub relative: bool,
+    /// How the reports are written ([`FORMAT_VAR`] can override it for a whole run).
+    pub format: Format,
+    pub threads: Threads,
+    /// When the reports are written ([`REPORT_VAR`] can override it for a whole run).
+    pub report: When,
+}
+
+/// What the macro knows of a function: its name, place and source lines.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct FnMeta {
+    pub name: &'static str,
+    pub module_path: &'static str,
+    pub file: &'static str,
+    /// The line of the `#[profile]` attribute; the table's first row.
+    pub first_line: u32,
+    /// The source lines from `first_line` to the closing brace.
+    pub lines: &'static [&'static str],
+    pub options: Options,
+}
+
+/// The environment variable that sets the format of every report of a run: `json` or `text`
+/// (case-insensitive), over the attribute's `format` option.
+pub const FORMAT_VAR: &str = "MEMORY_PROFILER_FORMAT";
+
+/// The environment variable that sets when every report of a run is written: `call` (after
+/// each outermost call) or `exit` (once, when the process exits, every call summed), over the
+/// attribute's `report` option.
+pub const REPORT_VAR: &str = "MEMORY_PROFILER_REPORT";
+
+/// The environment variable by which `mprof run` tells the program its `.dat` file.
+pub const DAT_VAR: &str = "MEMORY_PROFILER_MPROF";
+
+/// Under `mprof run`, set to `1` (by `mprof run --reports`) to print the line reports as well.
+pub const REPORTS_VAR: &str = "MEMORY_PROFILER_REPORTS";
+
+/// Under `mprof run`, the sampling interval in seconds: calls shorter than it add no `FUNC`
+/// line (they would not show on the plot).
+pub const INTERVAL_VAR: &str = "MEMORY_PROFILER_MPROF_INTERVAL";
