@@ -7,7 +7,7 @@ pub use profile_macro::{limit, profile};
 #[doc(inline)]
 pub use profile_runtime::{
     allocator_installed, capture, charged, measure, measure_process, thread_stats, Allocator,
-    Charge, ExternalStats, Measured, Report, Reports, Row, Stats, Unit, Usage,
+    Charge, ExternalStats, LookupError, Measured, Report, Reports, Row, Stats, Unit, Usage,
 };
 
 #[doc(inline)]
@@ -16,5 +16,9 @@ pub use profile_runtime::use_stats_alloc;
 #[doc(inline)]
 pub use profile_runtime::env;
 
+/// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
-pub use profile_runtime::__private;
+pub mod __private {
+    pub use profile_macro::profile_member;
+    pub use profile_runtime::__private::*;
+}

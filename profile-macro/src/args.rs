@@ -15,12 +15,13 @@ mod kw {
     syn::custom_keyword!(threads);
     syn::custom_keyword!(format);
     syn::custom_keyword!(report);
+    syn::custom_keyword!(skip);
 }
 
 const VALID: &str = "valid arguments are `precision = N`, `stream = \"stdout\" | \"stderr\" | \"path\"`, \
-                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `format = \"text\" | \"json\"`, `report = \"call\" | \"exit\"`, `peak` and `allocs`";
+                     `unit = \"B\" | \"KiB\" | \"MiB\" | \"GiB\"`, `threads = \"current\" | \"all\"`, `format = \"text\" | \"json\"`, `report = \"call\" | \"exit\"`, `peak` and `allocs`, or `skip` alone";
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 9] = [
     "precision",
     "stream",
     "unit",
@@ -29,6 +30,7 @@ const NAMES: [&str; 8] = [
     "report",
     "peak",
     "allocs",
+    "skip",
 ];
 
 /// The parsed arguments, each remembering where it was written (for duplicate errors).
@@ -45,6 +47,9 @@ pub struct Args {
     /// `report = "call" | "exit"`: a report after each outermost call, or one for the whole
     /// run, at exit.
     pub report: Option<(&'static str, Span)>,
+    /// `skip`: the item is left as written (inside an impl, trait or module that carries the
+    /// attribute: left out of it).
+    pub skip: Option<((), Span)>,
 }
 
 pub enum Stream {
@@ -351,6 +356,15 @@ impl Parse for Args {
                 input.parse::<kw::allocs>()?;
                 let value = flag(input, "allocs", span)?;
                 set(&mut args.allocs, value, span, "allocs")?;
+            } else if input.peek(kw::skip) {
+                input.parse::<kw::skip>()?;
+                if input.peek(Token![=]) {
+                    return Err(syn::Error::new(
+                        span,
+                        "`skip` stands alone: write `#[profile(skip)]` to leave this item out",
+                    ));
+                }
+                set(&mut args.skip, (), span, "skip")?;
             } else if input.peek(syn::Ident::peek_any) {
                 return Err(unknown(&input.parse()?, &NAMES, VALID));
             } else {
@@ -364,11 +378,56 @@ impl Parse for Args {
                 break;
             }
         }
+        if let Some((_, span)) = &args.skip {
+            if args.others().next().is_some() {
+                return Err(syn::Error::new(
+                    *span,
+                    "`skip` leaves the item as written, so it takes no other argument: write `#[profile(skip)]` alone",
+                ));
+            }
+        }
         Ok(args)
     }
 }
 
 impl Args {
+    /// The spans of the arguments given, other than `skip`.
+    fn others(&self) -> impl Iterator<Item = Span> {
+        [
+            self.precision.as_ref().map(|a| a.1),
+            self.stream.as_ref().map(|a| a.1),
+            self.unit.as_ref().map(|a| a.1),
+            self.peak.as_ref().map(|a| a.1),
+            self.allocs.as_ref().map(|a| a.1),
+            self.threads.as_ref().map(|a| a.1),
+            self.format.as_ref().map(|a| a.1),
+            self.report.as_ref().map(|a| a.1),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Whether the attribute says `skip`.
+    pub fn skip(&self) -> bool {
+        self.skip.is_some()
+    }
+
+    /// These arguments (an impl's, a module's) under `inner` (a function's own, or those of an
+    /// impl inside the module): each argument `inner` gives replaces this one.
+    pub fn under(self, inner: Args) -> Args {
+        Args {
+            precision: inner.precision.or(self.precision),
+            stream: inner.stream.or(self.stream),
+            unit: inner.unit.or(self.unit),
+            peak: inner.peak.or(self.peak),
+            allocs: inner.allocs.or(self.allocs),
+            threads: inner.threads.or(self.threads),
+            format: inner.format.or(self.format),
+            report: inner.report.or(self.report),
+            skip: inner.skip.or(self.skip),
+        }
+    }
+
     /// The `::memory_profiler::__private::Options { .. }` expression.
     pub fn options(&self) -> TokenStream {
         let p = quote!(::memory_profiler::__private);

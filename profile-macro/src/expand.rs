@@ -5,31 +5,106 @@ use quote::{quote, ToTokens};
 use syn::ItemFn;
 
 use crate::args::Args;
-use crate::lines::{source_lines, span_line};
+use crate::container::{self, take_mark, Member};
+use crate::lines::{source_lines, span_line, start_line};
 use crate::locate::{locate, with_target};
 use crate::rewrite::Rewriter;
 
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args_tokens = args.clone();
     let args = match syn::parse2::<Args>(args) {
         Ok(args) => args,
         // The error, and the item untouched, so that no other error follows from it.
         Err(err) => return error_with(err, item),
     };
-    let function = match parse_function(item.clone(), "profile") {
+    let function = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(container @ (syn::Item::Impl(_) | syn::Item::Trait(_) | syn::Item::Mod(_))) => {
+            return container::expand(args, args_tokens, container, item);
+        }
+        Ok(syn::Item::Fn(function)) => function,
+        _ => match parse_function(item.clone(), "profile") {
+            Ok(function) => function,
+            Err(err) => return error_with(err, item),
+        },
+    };
+    match profile_function(args, function, &item) {
+        Ok(tokens) => tokens,
+        Err(err) => error_with(err, item),
+    }
+}
+
+/// `#[profile]` on a function: inside an impl, trait or module that carries the attribute too,
+/// it finds the mark that one left (see `crate::container`), and lays its own arguments over
+/// the mark's.
+fn profile_function(
+    args: Args,
+    mut function: ItemFn,
+    item: &TokenStream,
+) -> syn::Result<TokenStream> {
+    let member = take_mark(&mut function.attrs)?;
+    if args.skip() {
+        // Left as written (without the mark, if there was one).
+        return Ok(match member {
+            Some(_) => function.into_token_stream(),
+            None => item.clone(),
+        });
+    }
+    validate(&function)?;
+    let args = match &member {
+        Some(member) => member.args()?.under(args),
+        None => args,
+    };
+    if !cfg!(feature = "enabled") {
+        // Switched off: the function exactly as written.
+        return Ok(function.into_token_stream());
+    }
+    if allocator_entry(&function.sig) {
+        return Ok(pass_through(function).into_token_stream());
+    }
+    let naming = match &member {
+        Some(member) => Naming::Known(member.qualified(&function.sig.ident)),
+        None if function.sig.receiver().is_some() => Naming::SelfType,
+        None => Naming::Known(function.sig.ident.to_string()),
+    };
+    let site = Site {
+        first_line: span_line(Span::call_site()),
+        attribute_row: true,
+        naming,
+    };
+    Ok(instrument_at(function, item, args.options(), None, "profile", site)?.into_token_stream())
+}
+
+/// The hidden mark that `#[profile]` on an impl, a trait or a module puts on the functions
+/// inside (see `crate::container`): the function is profiled with the mark's arguments, named
+/// by its owner, and its report starts at its signature's line.
+pub fn member(args: TokenStream, item: TokenStream) -> TokenStream {
+    let member = match syn::parse2::<Member>(args) {
+        Ok(member) => member,
+        Err(err) => return error_with(err, item),
+    };
+    let function = match syn::parse2::<ItemFn>(item.clone()) {
         Ok(function) => function,
         Err(err) => return error_with(err, item),
     };
-    if let Err(err) = validate(&function) {
-        return error_with(err, item);
-    }
-    if !cfg!(feature = "enabled") {
-        // Switched off: the function exactly as written.
-        return item;
+    let args = match member.args() {
+        Ok(args) => args,
+        Err(err) => return error_with(err, item),
+    };
+    if !cfg!(feature = "enabled") || function.sig.constness.is_some() {
+        return function.into_token_stream();
     }
     if allocator_entry(&function.sig) {
         return pass_through(function).into_token_stream();
     }
-    expand(&args, function, &item)
+    let site = Site {
+        first_line: start_line(&function),
+        attribute_row: false,
+        naming: Naming::Known(member.qualified(&function.sig.ident)),
+    };
+    match instrument_at(function, &item, args.options(), None, "profile", site) {
+        Ok(function) => function.into_token_stream(),
+        Err(err) => error_with(err, item),
+    }
 }
 
 /// Whether the function is a method of an allocator (`GlobalAlloc`'s, or the unstable
@@ -177,13 +252,6 @@ fn validate(function: &ItemFn) -> syn::Result<()> {
     Ok(())
 }
 
-fn expand(args: &Args, function: ItemFn, item: &TokenStream) -> TokenStream {
-    match instrument(function, item, args.options(), None, "profile") {
-        Ok(function) => function.into_token_stream(),
-        Err(err) => error_with(err, item.clone()),
-    }
-}
-
 /// A guard that `#[limit]` puts around the profiler's: its initialiser, and how many times the
 /// body runs unmeasured before (`warmups`).
 pub struct Before {
@@ -215,15 +283,52 @@ pub struct Before {
 /// statics live in the scrutinee's block, so the body can neither name them nor collide with
 /// them.
 pub fn instrument(
-    mut function: ItemFn,
+    function: ItemFn,
     item: &TokenStream,
     options: TokenStream,
     before: Option<Before>,
     attr: &str,
 ) -> syn::Result<ItemFn> {
+    let site = Site {
+        first_line: span_line(Span::call_site()),
+        attribute_row: true,
+        naming: Naming::Known(function.sig.ident.to_string()),
+    };
+    instrument_at(function, item, options, before, attr, site)
+}
+
+/// How a profiled function is named in its reports.
+pub enum Naming {
+    /// By this name (`Inventory::new`, `fill`).
+    Known(String),
+    /// A method annotated on its own, taking `self`: by the type of `self`, which its calls note
+    /// (`type_name::<Self>()`; see the runtime's `names` module).
+    SelfType,
+}
+
+/// Where the function's report starts, and its name.
+pub struct Site {
+    /// The report's first row: the attribute's line, or (for a function marked by its impl,
+    /// trait or module) its signature's.
+    pub first_line: usize,
+    /// Whether the first row is an attribute's line (where the source cannot be read, it is
+    /// written `#[profile]`).
+    pub attribute_row: bool,
+    pub naming: Naming,
+}
+
+/// [`instrument`], with the report's first line and name given.
+pub fn instrument_at(
+    mut function: ItemFn,
+    item: &TokenStream,
+    options: TokenStream,
+    before: Option<Before>,
+    attr: &str,
+    site: Site,
+) -> syn::Result<ItemFn> {
     // The block to profile: the body, or where a macro expanded before this one put it.
     let target = locate(&function, attr)?;
-    let first_line = span_line(Span::call_site());
+    let first_line = site.first_line;
     // The block's end: `close()` would be the whole block's span, starting at `{`, when another
     // macro re-emitted the function through syn before us.
     let close_line = function
@@ -235,15 +340,39 @@ pub fn instrument(
         .line
         .max(first_line);
     let rows = close_line - first_line + 1;
-    let lines = source_lines(first_line, close_line, &function.sig.ident, item);
+    let lines = source_lines(
+        first_line,
+        close_line,
+        &function.sig.ident,
+        item,
+        site.attribute_row,
+    );
     let name = function.sig.ident.to_string();
 
     let p = quote!(::memory_profiler::__private);
     let first_line_u32 = first_line as u32;
     let rows_lit = Literal::usize_unsuffixed(rows);
+    let (qualified, self_type, note) = match &site.naming {
+        Naming::Known(qualified) => (
+            qualified.clone(),
+            quote!(::core::option::Option::None),
+            quote!(),
+        ),
+        Naming::SelfType => (
+            name.clone(),
+            quote!(::core::option::Option::Some(&SELF_TYPE)),
+            quote! {
+                static SELF_TYPE: #p::SelfType = #p::SelfType::new();
+                SELF_TYPE.note(::core::any::type_name::<Self>());
+            },
+        ),
+    };
     let meta = quote! {
+        #note
         static META: #p::FnMeta = #p::FnMeta {
             name: #name,
+            qualified: #qualified,
+            self_type: #self_type,
             module_path: ::core::module_path!(),
             file: ::core::file!(),
             first_line: #first_line_u32,

@@ -4,10 +4,12 @@
 //! describes the attribute, its options and the report.
 
 mod args;
+mod container;
 mod expand;
 mod limit;
 mod lines;
 mod locate;
+mod names;
 mod rewrite;
 
 use proc_macro::TokenStream;
@@ -112,6 +114,14 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::profile(args.into(), item.into()).into()
+}
+
+/// The mark that `#[profile]` on an impl, a trait or a module leaves on the functions inside
+/// it. Not public API.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn profile_member(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::member(args.into(), item.into()).into()
 }
 
 /// Fails the function (usually a `#[test]`) when its body exceeds a memory limit, with the line

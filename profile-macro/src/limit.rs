@@ -181,10 +181,12 @@ pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(args) => args,
         Err(err) => return crate::expand::error_with(err, item),
     };
-    let function = match crate::expand::parse_function(item.clone(), "limit") {
+    let mut function = match crate::expand::parse_function(item.clone(), "limit") {
         Ok(function) => function,
         Err(err) => return crate::expand::error_with(err, item),
     };
+    // In an impl or a module that `#[profile]` marked: the limit's report is the function's.
+    let _ = crate::container::take_mark(&mut function.attrs);
     if let Some(token) = &function.sig.constness {
         let err = syn::Error::new_spanned(
             token,

@@ -42,6 +42,7 @@ pub fn source_lines(
     last: usize,
     name: &syn::Ident,
     item: &TokenStream,
+    attribute_row: bool,
 ) -> Vec<String> {
     let name_line = span_line(name.span());
     let name = name.to_string();
@@ -60,13 +61,13 @@ pub fn source_lines(
                     .collect()
             })
         });
-    from_file.unwrap_or_else(|| from_tokens(first, last, item))
+    from_file.unwrap_or_else(|| from_tokens(first, last, item, attribute_row))
 }
 
 /// Lays the tokens out at their lines and columns.
-fn from_tokens(first: usize, last: usize, item: &TokenStream) -> Vec<String> {
+fn from_tokens(first: usize, last: usize, item: &TokenStream, attribute_row: bool) -> Vec<String> {
     let mut lines = vec![String::new(); last + 1 - first];
-    if let Some(line) = lines.first_mut() {
+    if let Some(line) = lines.first_mut().filter(|_| attribute_row) {
         line.push_str("#[profile]");
     }
     fn place(lines: &mut [String], first: usize, at: proc_macro2::LineColumn, text: &str) {

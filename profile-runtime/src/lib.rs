@@ -21,6 +21,7 @@ mod run;
 mod timeline;
 
 mod json;
+mod names;
 mod report;
 mod summary;
 
@@ -34,7 +35,7 @@ pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
 pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use output::capture;
-pub use report::{Measured, Report, Reports, Row};
+pub use report::{LookupError, Measured, Report, Reports, Row};
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};
 
@@ -53,7 +54,7 @@ pub mod __private {
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, Guard, Owned, Polled, SharedTable, Table, TableKey, TailMark,
     };
-    pub use crate::spec::{FnMeta, Format, Options, Stream, Threads, Unit, When};
+    pub use crate::spec::{FnMeta, Format, Options, SelfType, Stream, Threads, Unit, When};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;

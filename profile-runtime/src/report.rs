@@ -110,7 +110,10 @@ impl Row {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// The qualified name (`Inventory::new`).
     function: &'static str,
+    /// The name after `fn` (`new`).
+    name: &'static str,
     module_path: &'static str,
     file: &'static str,
     rows: Vec<Row>,
@@ -137,7 +140,8 @@ impl Report {
         cancelled: bool,
     ) -> Report {
         Report {
-            function: meta.name,
+            function: crate::names::function_name(meta),
+            name: meta.name,
             module_path: meta.module_path,
             file: meta.file,
             rows,
@@ -165,9 +169,53 @@ impl Report {
         self.run_wide
     }
 
-    /// The function's name.
+    /// The function's name as a Rust programmer writes it: a method with its type
+    /// (`Inventory::new`, `<Inventory as Summarize>::total`, `Stack<T>::push`), a trait's
+    /// default method with its trait (`Describe::describe`), a free function by its name (its
+    /// module is [`Report::module_path`]). The text report's heading, the JSON's `"function"`
+    /// and the run's summary print this name.
+    ///
+    /// A method is named by the impl or trait header when the attribute is on the impl or the
+    /// trait (or a module around it). A method annotated on its own cannot see its impl: when it
+    /// takes `self`, it is named by the type of `self`, without module paths and with generic
+    /// arguments as `_` (`Stack<_>::push`); otherwise by its own name.
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// # use memory_profiler::profile;
+    /// pub struct Inventory(Vec<u32>);
+    ///
+    /// #[profile]
+    /// impl Inventory {
+    ///     pub fn new() -> Self {
+    ///         Inventory(Vec::with_capacity(8))
+    ///     }
+    /// }
+    ///
+    /// pub trait Summarize {
+    ///     fn total(&self) -> u32;
+    /// }
+    ///
+    /// #[profile]
+    /// impl Summarize for Inventory {
+    ///     fn total(&self) -> u32 {
+    ///         self.0.iter().sum()
+    ///     }
+    /// }
+    ///
+    /// let (_, reports) = memory_profiler::capture(|| Inventory::new().total());
+    /// let names: Vec<&str> = reports.iter().map(|r| r.function()).collect();
+    /// assert_eq!(names, ["Inventory::new", "<Inventory as Summarize>::total"]);
+    /// assert_eq!(reports.function("total").unwrap().name(), "total");
+    /// ```
     pub fn function(&self) -> &'static str {
         self.function
+    }
+
+    /// The function's own name, as written after `fn` (`new` for `Inventory::new`).
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     /// The module the function is in (`module_path!()`).
@@ -311,8 +359,9 @@ pub(crate) fn format_figure(bytes: i64, unit: Unit, precision: usize) -> String 
 
 impl fmt::Display for Report {
     /// memory_profiler's layout: `Filename:`, a blank line, the header, a rule of `=`, one row
-    /// per source line, then two blank lines. A run-wide report says how many calls it sums on
-    /// a line of its own under `Filename:`.
+    /// per source line, then two blank lines. A method's report names it on a line of its own
+    /// under `Filename:` (`Function: Inventory::new`), and a run-wide report names the function
+    /// there with how many calls it sums.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The figure columns are memory_profiler's 12 characters, or as wide as the widest
         // figure of the report, so that they stay aligned.
@@ -346,6 +395,9 @@ impl fmt::Display for Report {
                 self.function,
                 group(calls as i64)
             )?;
+        } else if self.function != self.name {
+            // A method: its report says whose (its signature's line says only `fn new`).
+            writeln!(f, "Function: {}", self.function)?;
         }
         writeln!(f)?;
         let mut header = String::new();
@@ -434,10 +486,117 @@ pub struct Reports {
 }
 
 impl Reports {
-    /// The report of the function named `name` (the first one, if several functions share
-    /// the name).
+    /// The report of the function named `name`: its qualified name (`Inventory::new`,
+    /// `<Inventory as Summarize>::total`, see [`Report::function`]), or its own name (`new`)
+    /// when no other reported function has it. `None` when no report has that name.
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// # use memory_profiler::profile;
+    /// pub struct Inventory(Vec<u32>);
+    /// pub struct Order(Vec<u32>);
+    ///
+    /// #[profile]
+    /// impl Inventory {
+    ///     pub fn new() -> Self { Inventory(Vec::with_capacity(8)) }
+    ///     pub fn count(&self) -> usize { self.0.len() }
+    /// }
+    ///
+    /// #[profile]
+    /// impl Order {
+    ///     pub fn new() -> Self { Order(Vec::with_capacity(2)) }
+    /// }
+    ///
+    /// let (_, reports) = memory_profiler::capture(|| (Inventory::new().count(), Order::new()));
+    /// assert_eq!(reports.function("Order::new").unwrap().calls(), 1);
+    /// assert_eq!(reports.function("count").unwrap().function(), "Inventory::count");
+    /// assert!(reports.function("Order::count").is_none());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `name` is a bare name that several reported functions have (`new` above), naming
+    /// them, as tests want it: picking one would check the wrong function's figures, and `None`
+    /// would read as "not called". [`Reports::try_function`] returns that as an error instead.
+    ///
+    /// ```should_panic
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// # pub struct Inventory;
+    /// # pub struct Order;
+    /// # #[memory_profiler::profile] impl Inventory { pub fn new() -> Self { Inventory } }
+    /// # #[memory_profiler::profile] impl Order { pub fn new() -> Self { Order } }
+    /// let (_, reports) = memory_profiler::capture(|| (Inventory::new(), Order::new()));
+    /// // panics: "`new` names several profiled functions: `Inventory::new`, `Order::new`; ..."
+    /// reports.function("new");
+    /// ```
+    #[track_caller]
     pub fn function(&self, name: &str) -> Option<&Report> {
-        self.reports.iter().find(|r| r.function == name)
+        match self.try_function(name) {
+            Ok(report) => Some(report),
+            Err(LookupError::NotFound { .. }) => None,
+            Err(ambiguous) => panic!("{ambiguous}"),
+        }
+    }
+
+    /// The report of the function named `name`, as [`Reports::function`] finds it, or why there
+    /// is none: no reported function has that name ([`LookupError::NotFound`], with the names
+    /// there are), or several have it as their own name ([`LookupError::Ambiguous`], with
+    /// their qualified names).
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// # use memory_profiler::{profile, LookupError};
+    /// pub struct Inventory;
+    /// pub struct Order;
+    /// #[profile]
+    /// impl Inventory {
+    ///     pub fn new() -> Self { Inventory }
+    /// }
+    /// #[profile]
+    /// impl Order {
+    ///     pub fn new() -> Self { Order }
+    /// }
+    ///
+    /// let (_, reports) = memory_profiler::capture(|| (Inventory::new(), Order::new()));
+    /// let err = reports.try_function("new").unwrap_err();
+    /// assert_eq!(err, LookupError::Ambiguous {
+    ///     name: "new".into(),
+    ///     matches: vec!["Inventory::new", "Order::new"],
+    /// });
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "`new` names several profiled functions: `Inventory::new`, `Order::new`; write the one you mean"
+    /// );
+    /// assert_eq!(
+    ///     reports.try_function("old").unwrap_err().to_string(),
+    ///     "no profiled function named `old` reported; the reports are of `Inventory::new`, `Order::new`"
+    /// );
+    /// assert_eq!(reports.try_function("Order::new").unwrap().function(), "Order::new");
+    /// ```
+    pub fn try_function(&self, name: &str) -> Result<&Report, LookupError> {
+        if let Some(report) = self.reports.iter().find(|r| r.function == name) {
+            return Ok(report);
+        }
+        let mut matches = self.reports.iter().filter(|r| r.name == name);
+        match (matches.next(), matches.next()) {
+            (Some(report), None) => Ok(report),
+            (None, _) => Err(LookupError::NotFound {
+                name: name.to_owned(),
+                reported: self.reports.iter().map(|r| r.function).collect(),
+            }),
+            (Some(_), Some(_)) => Err(LookupError::Ambiguous {
+                name: name.to_owned(),
+                matches: self
+                    .reports
+                    .iter()
+                    .filter(|r| r.name == name)
+                    .map(|r| r.function)
+                    .collect(),
+            }),
+        }
     }
 
     /// The reports in the order their functions were first completed.
@@ -474,6 +633,56 @@ impl Reports {
         }
     }
 }
+
+/// Why [`Reports::try_function`] found no report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// No reported function has that name, qualified or its own.
+    NotFound {
+        /// The name looked up.
+        name: String,
+        /// The qualified names of the functions that reported.
+        reported: Vec<&'static str>,
+    },
+    /// Several reported functions have that name as their own name (`new` for
+    /// `Inventory::new` and `Order::new`).
+    Ambiguous {
+        /// The name looked up.
+        name: String,
+        /// Their qualified names, in the reports' order.
+        matches: Vec<&'static str>,
+    },
+}
+
+impl fmt::Display for LookupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            LookupError::NotFound { name, reported } if reported.is_empty() => {
+                write!(f, "no profiled function named `{name}` reported; no profiled function reported at all")
+            }
+            LookupError::NotFound { name, reported } => write!(
+                f,
+                "no profiled function named `{name}` reported; the reports are of {}",
+                list(reported)
+            ),
+            LookupError::Ambiguous { name, matches } => write!(
+                f,
+                "`{name}` names several profiled functions: {}; write the one you mean",
+                list(matches)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LookupError {}
 
 impl<'a> IntoIterator for &'a Reports {
     type Item = &'a Report;

@@ -113,7 +113,15 @@ pub struct Options {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct FnMeta {
+    /// The function's own name, as written after `fn`: `new`.
     pub name: &'static str,
+    /// Its name as a Rust programmer writes it, when the macro knows what it belongs to (the
+    /// attribute is on its impl, trait or module): `Inventory::new`,
+    /// `<Inventory as Summarize>::total`, `Stack<T>::push`, `Describe::describe`; else `name`.
+    pub qualified: &'static str,
+    /// A method annotated on its own that takes `self`: the type of `self`, noted by its
+    /// calls, names it (`Inventory::total`) in place of `qualified`.
+    pub self_type: Option<&'static SelfType>,
     pub module_path: &'static str,
     pub file: &'static str,
     /// The line of the `#[profile]` attribute; the table's first row.
@@ -121,6 +129,38 @@ pub struct FnMeta {
     /// The source lines from `first_line` to the closing brace.
     pub lines: &'static [&'static str],
     pub options: Options,
+}
+
+/// The type of `self` of a method annotated on its own (`#[profile]` on the method, not on its
+/// impl): the macro cannot see the impl, so the method's calls note `type_name::<Self>()` (a
+/// constant), and its reports are named by it. Noting is one load once the type is known; the
+/// name is built with the first report (see `crate::names`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct SelfType {
+    /// `core::any::type_name::<Self>()` of the first call.
+    pub(crate) raw: std::sync::OnceLock<&'static str>,
+    /// The qualified name built from it, once.
+    pub(crate) name: std::sync::OnceLock<String>,
+}
+
+impl SelfType {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> SelfType {
+        SelfType {
+            raw: std::sync::OnceLock::new(),
+            name: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Called on entry with `type_name::<Self>()`: keeps the first. Allocates nothing (it may
+    /// run inside an allocator's path), blocks nothing but a first racing call.
+    #[inline]
+    pub fn note(&self, type_name: &'static str) {
+        if self.raw.get().is_none() {
+            let _ = self.raw.set(type_name);
+        }
+    }
 }
 
 /// The environment variable that sets the format of every report of a run: `json` or `text`

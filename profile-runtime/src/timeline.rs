@@ -10,6 +10,7 @@
 //! FUNC <module.function> <MiB at entry> <time at entry> <MiB at exit> <time at exit> <level>
 //! ```
 //!
+//! (a method's name is dotted too: `module.Type.method`; see `crate::names::dotted_name`),
 //! with the process's resident set size (as mprof's `MEM` samples), Unix times in seconds, and
 //! the call's nesting level among the profiled calls of its thread (0 for the outermost, 1 for
 //! a profiled call inside it, ..., as Python's `memory_profiler --timestamp` counts). Shorter
@@ -167,7 +168,7 @@ pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
     crate::alloc::untracked(|| {
         let entry_mib = mib(call.rss);
         let exit_mib = mib(rss_read(end));
-        let name = format!("{}.{}", meta.module_path.replace("::", "."), meta.name);
+        let name = crate::names::dotted_name(meta);
         let line = func_line(
             &name,
             (entry_mib, clock.unix(call.start)),
@@ -185,8 +186,9 @@ fn mib(bytes: u64) -> f64 {
 }
 
 /// memory_profiler's `FUNC` line: the function's dotted name (`module.function`, with `::` in
-/// the module path written as `.`: a reader splits the line on spaces, and `mprof plot` labels
-/// a bracket with the last dotted part), its resident memory in MiB and Unix time at entry and
+/// the module path written as `.`; a method as `module.Type.method`, as Python's qualified
+/// names, and `module.<Type_as_Trait>.method`: a reader splits the line on spaces, so the
+/// name has none, and `mprof plot` labels a bracket with the last dotted part), its resident memory in MiB and Unix time at entry and
 /// at exit, and its nesting level (which files of older memory_profilers lack).
 ///
 /// ```

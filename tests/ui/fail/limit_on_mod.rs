@@ -1,6 +1,4 @@
-use memory_profiler::profile;
-
-#[profile]
+#[memory_profiler::limit(peak = "1 KiB")]
 mod buffers {
     pub fn fill() -> Vec<u8> {
         vec![0; 64]

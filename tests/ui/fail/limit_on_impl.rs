@@ -1,8 +1,6 @@
-use memory_profiler::profile;
-
 struct Buffer;
 
-#[profile]
+#[memory_profiler::limit(peak = "1 KiB")]
 impl Buffer {
     fn fill(&self) -> Vec<u8> {
         vec![0; 64]

@@ -1,0 +1,10 @@
+use memory_profiler::profile;
+
+#[profile(skip = true)]
+fn fill() -> Vec<u8> {
+    vec![0; 64]
+}
+
+fn main() {
+    let _ = fill();
+}

@@ -1,0 +1,3 @@
+pub fn fill() -> Vec<u8> {
+    vec![0; 64]
+}
