@@ -476,17 +476,18 @@ fn check_reports(
             spec.top
         );
     }
-    // A function on one line has one row, whose figure is the heap at entry.
-    if spec.balanced && top.rows().len() > 1 {
+    // A function on one line with its attribute has one row, whose figure is the heap at
+    // entry (a function profiled through its impl has its rows all the same).
+    if spec.balanced && !top.code_rows().is_empty() {
         let (net, allocations) = calls.unwrap_or((usage.net, usage.allocations));
         balanced(top, net + unwinding.unwrap_or(0), allocations);
     }
 }
 
-/// The rows after the attribute's add up to what the calls left allocated (`net`) and how many
-/// allocations they made.
+/// The rows of the function's lines (after the attribute's, if it has one) add up to what the
+/// calls left allocated (`net`) and how many allocations they made.
 pub fn balanced(report: &Report, net: i64, allocations: u64) {
-    let rows = &report.rows()[1..];
+    let rows = report.code_rows();
     let rows_net: i64 = rows.iter().map(|r| r.increment).sum();
     let rows_allocations: u64 = rows.iter().map(|r| r.allocations).sum();
     assert_eq!(
@@ -513,6 +514,94 @@ pub fn source(file: &'static str) -> &'static str {
             Box::leak(text.into_boxed_str())
         })
     })
+}
+
+/// The lines where the reports of a shape file's profiled functions start: the line of each
+/// `#[p]` on a function, and, for each `#[p]` on an impl, a trait or a module, the signature's
+/// line of every function with a body inside it (recursively) that carries no `#[p..]` of its
+/// own, is no `const fn` and is not inside a `macro_rules!`. A text scan of the corpus's own
+/// formatting: an item's closing brace is at its attribute's indentation.
+pub fn report_lines(source: &str) -> BTreeSet<u32> {
+    let lines: Vec<&str> = source.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    // The line past the item that starts at `head` (its closing brace, at its indentation).
+    let end_of = |head: usize| {
+        let close = format!("{}}}", &lines[head][..indent(lines[head])]);
+        (head..lines.len())
+            .find(|&k| lines[k].trim_end() == close)
+            .unwrap_or(lines.len())
+    };
+    // The item an attribute at `at` is on: the first line after it that is not an attribute
+    // nor a comment.
+    let item_of = |at: usize| {
+        (at + 1..lines.len())
+            .find(|&k| {
+                let t = lines[k].trim_start();
+                !t.starts_with("#[") && !t.starts_with("//")
+            })
+            .unwrap_or(lines.len() - 1)
+    };
+    let mut out = BTreeSet::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if !t.starts_with("#[p") || t.starts_with("#[p(skip)]") {
+            continue;
+        }
+        let head = item_of(i);
+        let item = strip_head(lines[head].trim_start());
+        if !["impl", "trait ", "mod "]
+            .iter()
+            .any(|k| item.starts_with(k))
+        {
+            out.insert(i as u32 + 1);
+            continue;
+        }
+        let end = end_of(head);
+        let mut k = head + 1;
+        while k < end {
+            let t = lines[k].trim_start();
+            if t.starts_with("macro_rules!") {
+                k = end_of(k) + 1;
+                continue;
+            }
+            let f = strip_head(t);
+            // A function with a body: its signature ends with `{` before any `;`.
+            let has_body = || {
+                lines[k..end]
+                    .iter()
+                    .map(|l| l.trim_end())
+                    .find(|l| l.ends_with('{') || l.ends_with(';'))
+                    .is_some_and(|l| l.ends_with('{'))
+            };
+            if f.starts_with("fn ") && has_body() {
+                let own = (0..k)
+                    .rev()
+                    .map(|a| lines[a].trim_start())
+                    .take_while(|a| a.starts_with("#[") || a.starts_with("//"))
+                    .any(|a| a.starts_with("#[p"));
+                if !own {
+                    out.insert(k as u32 + 1);
+                }
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+/// An item's head without its visibility and qualifiers: `fn ..`, `impl ..`, `mod ..`.
+fn strip_head(mut t: &str) -> &str {
+    for prefix in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "default ",
+        "async ",
+        "unsafe ",
+    ] {
+        t = t.strip_prefix(prefix).unwrap_or(t);
+    }
+    t
 }
 
 /// Every row is a line of the function, from the attribute's to the closing brace, and shows
@@ -561,9 +650,16 @@ pub fn check_rows(report: &Report) {
             );
         }
     }
+    // The attribute's line, or, for a function profiled through its impl, trait or module,
+    // its signature's.
+    let attribute_row = report.code_rows().len() < rows.len();
     assert!(
-        rows[0].text.contains("#["),
-        "`{name}`: the first row is not the attribute's line: {:?}",
+        if attribute_row {
+            rows[0].text.contains("#[")
+        } else {
+            rows[0].text.contains("fn ")
+        },
+        "`{name}`: the first row is not the attribute's line nor the signature's: {:?}",
         rows[0].text
     );
     let last = rows.last().expect("a report has rows");

@@ -327,7 +327,14 @@ pub fn instrument_at(
     site: Site,
 ) -> syn::Result<ItemFn> {
     // The block to profile: the body, or where a macro expanded before this one put it.
-    let target = locate(&function, attr)?;
+    let target = match locate(&function, attr) {
+        Ok(target) => target,
+        // Marked by its impl, trait or module, a function that another attribute macro made
+        // from the user's (`#[rstest]`'s test functions) is left alone: the user's own
+        // function, which that macro emits too, carries the mark as well.
+        Err(_) if !site.attribute_row => return Ok(function),
+        Err(err) => return Err(err),
+    };
     let first_line = site.first_line;
     // The block's end: `close()` would be the whole block's span, starting at `{`, when another
     // macro re-emitted the function through syn before us.
@@ -351,6 +358,7 @@ pub fn instrument_at(
 
     let p = quote!(::memory_profiler::__private);
     let first_line_u32 = first_line as u32;
+    let attribute_row = site.attribute_row;
     let rows_lit = Literal::usize_unsuffixed(rows);
     let (qualified, self_type, note) = match &site.naming {
         Naming::Known(qualified) => (
@@ -376,6 +384,7 @@ pub fn instrument_at(
             module_path: ::core::module_path!(),
             file: ::core::file!(),
             first_line: #first_line_u32,
+            attribute_row: #attribute_row,
             lines: &[#(#lines),*],
             options: #options,
         };

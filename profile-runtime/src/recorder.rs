@@ -239,12 +239,13 @@ impl Parts<'_> {
             .map(|(i, cell)| {
                 let occurrences = cell.occ.load();
                 let ran = occurrences > 0;
-                let mem = match (ran, i) {
+                // The attribute's row, if the function has one (see `FnMeta::attribute_row`).
+                let first = i == 0 && meta.attribute_row;
+                let mem = match (ran, first) {
                     (false, _) => 0,
-                    (true, 0) => entry - base,
-                    (true, _) => cell.mem.load() - base,
+                    (true, true) => entry - base,
+                    (true, false) => cell.mem.load() - base,
                 };
-                let first = i == 0;
                 // The attribute's row shows the heap at entry in both columns, as
                 // memory_profiler's decorator row does; its other figures are the lines'.
                 let line_figure = |figure: u64| if first { 0 } else { figure };

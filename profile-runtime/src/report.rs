@@ -124,6 +124,8 @@ pub struct Report {
     cancelled: bool,
     /// The report sums a whole run's calls (`report = "exit"`): its heading says how many.
     run_wide: bool,
+    /// The first row is the attribute's, the calls' entry (see [`Report::code_rows`]).
+    attribute_row: bool,
     pub(crate) precision: usize,
     pub(crate) unit: Unit,
     show_peak: bool,
@@ -150,6 +152,7 @@ impl Report {
             panicked,
             cancelled,
             run_wide: false,
+            attribute_row: meta.attribute_row,
             precision: meta.options.precision,
             unit: meta.options.unit,
             show_peak: meta.options.peak,
@@ -228,9 +231,51 @@ impl Report {
         self.file
     }
 
-    /// Every row, from the attribute's line to the closing brace.
+    /// Every row, from the attribute's line to the closing brace. (A function profiled
+    /// through the attribute on its impl, trait or module has no attribute line of its own:
+    /// its rows start at its signature's line.)
     pub fn rows(&self) -> &[Row] {
         &self.rows
+    }
+
+    /// The rows of the function's lines: every row but the attribute's, which shows the heap
+    /// at the calls' entry (as memory_profiler's decorator row does). A function profiled
+    /// through the attribute on its impl, trait or module has no such row: its first row is
+    /// its signature's line, a line like the others. Their increments add up to what the
+    /// calls left allocated.
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+    /// #[memory_profiler::profile]
+    /// fn kept() -> Vec<u8> {
+    ///     let v = vec![0u8; 100];
+    ///     v
+    /// }
+    ///
+    /// pub struct Words;
+    ///
+    /// #[memory_profiler::profile]
+    /// impl Words {
+    ///     // Written on one line: its code is on the signature's row.
+    ///     pub fn one(&self) -> String { String::from("one") }
+    /// }
+    ///
+    /// let (_, reports) = memory_profiler::capture(|| (kept(), Words.one()));
+    /// for report in &reports {
+    ///     let net: i64 = report.code_rows().iter().map(|row| row.increment).sum();
+    ///     assert_eq!(net, if report.name() == "kept" { 100 } else { 3 });
+    /// }
+    /// // `fn kept() -> Vec<u8> {`, the two lines of its body, `}`.
+    /// assert_eq!(reports.function("kept").unwrap().code_rows().len(), 4);
+    /// assert_eq!(reports.function("one").unwrap().code_rows().len(), 1);
+    /// ```
+    pub fn code_rows(&self) -> &[Row] {
+        if self.attribute_row {
+            self.rows.get(1..).unwrap_or_default()
+        } else {
+            &self.rows
+        }
     }
 
     /// The row of line number `line`, if the function spans it.
@@ -311,7 +356,7 @@ impl Report {
                 theirs.mem_usage
             };
             // The attribute's row shows the heap at entry in both columns.
-            mine.increment = if i == 0 {
+            mine.increment = if i == 0 && self.attribute_row {
                 mine.mem_usage
             } else {
                 mine.increment + theirs.increment
@@ -429,7 +474,7 @@ impl fmt::Display for Report {
                 row.occurrences.to_string(),
             );
             // The attribute's row is the calls' entry: it has no Peak nor counts of its own.
-            if row.line == first_line {
+            if row.line == first_line && self.attribute_row {
                 columns(f, [&line, &mem, &inc, "", &occ, "", "", row.text])?;
             } else {
                 let peak = self.figure(row.peak);

@@ -126,6 +126,11 @@ pub struct FnMeta {
     pub file: &'static str,
     /// The line of the `#[profile]` attribute; the table's first row.
     pub first_line: u32,
+    /// Whether the first row is the attribute's line, the calls' entry (it shows the heap at
+    /// entry in both columns, as memory_profiler's decorator row). A function profiled through
+    /// the attribute on its impl, trait or module starts at its signature's line instead, a
+    /// line like the others (code written on it counts there).
+    pub attribute_row: bool,
     /// The source lines from `first_line` to the closing brace.
     pub lines: &'static [&'static str],
     pub options: Options,

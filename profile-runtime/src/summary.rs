@@ -134,8 +134,8 @@ impl Summary {
         let mut lines: Vec<LineSummary> = reports
             .iter()
             .flat_map(|r| {
-                // The attribute's row is the calls' entry, not a line that ran.
-                r.rows().iter().skip(1).map(move |row| LineSummary {
+                // Not the attribute's row: it is the calls' entry, not a line that ran.
+                r.code_rows().iter().map(move |row| LineSummary {
                     function: r.function(),
                     file: r.file(),
                     line: row.line,
