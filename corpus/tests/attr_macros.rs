@@ -427,3 +427,187 @@ fn parameterised_tests_measure_the_users_function() {
         400,
     );
 }
+
+// -------------------------------------------------------------------------------------------
+// The attribute on an impl, a trait or a module: the functions' own attribute macros expand
+// before the mark `#[profile]` leaves on them (as with `#[profile]` written below them), and
+// `#[async_trait]` on the impl or trait in either order.
+// -------------------------------------------------------------------------------------------
+
+#[async_trait::async_trait]
+trait Load {
+    async fn load(&self, n: usize) -> usize;
+
+    async fn load_twice(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_once().await;
+        v.len() * 2
+    }
+}
+
+struct Above;
+struct Below;
+
+#[profile(unit = "B", allocs)]
+#[async_trait::async_trait]
+impl Load for Above {
+    async fn load(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_once().await;
+        v.len()
+    }
+}
+
+#[async_trait::async_trait]
+#[profile(unit = "B", allocs)]
+impl Load for Below {
+    async fn load(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_once().await;
+        v.len()
+    }
+}
+
+#[profile(unit = "B", allocs)]
+#[async_trait::async_trait]
+trait Store {
+    async fn store(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_once().await;
+        v.len()
+    }
+}
+
+#[async_trait::async_trait]
+#[profile(unit = "B", allocs)]
+trait Keep {
+    async fn keep(&self, n: usize) -> usize {
+        let v = vec![0u8; n];
+        yield_once().await;
+        v.len()
+    }
+}
+
+impl Store for Above {}
+impl Keep for Above {}
+
+#[test]
+fn async_trait_impls_and_traits_under_the_attribute_in_either_order() {
+    let runs: [(&str, &dyn Fn(usize) -> usize); 4] = [
+        ("<Above as Load>::load", &|n| {
+            corpus::block_on(Above.load(n))
+        }),
+        ("<Below as Load>::load", &|n| {
+            corpus::block_on(Below.load(n))
+        }),
+        ("Store::store", &|n| corpus::block_on(Above.store(n))),
+        ("Keep::keep", &|n| corpus::block_on(Above.keep(n))),
+    ];
+    for (name, run) in runs {
+        let ((n, usage), reports) = capture(|| measure(|| run(700)));
+        assert_eq!(n, 700);
+        // The boxed future and the vector: the box is not the body's.
+        assert_eq!(usage.allocations, 2, "{name}: {usage:?}");
+        assert_eq!(reports.len(), 1, "{name}:\n{reports}");
+        assert_body_figures(reports.function(name).unwrap(), "vec![0u8; n]", 700);
+    }
+    // The trait's default method, not under the attribute, is not profiled.
+    let (n, reports) = capture(|| corpus::block_on(Below.load_twice(10)));
+    assert_eq!((n, reports.len()), (20, 0));
+}
+
+/// Tests and traced functions in a module under the attribute: `#[tokio::test]` and
+/// `#[tracing::instrument]` expand first, and the body is measured; a `#[limit]` test measures
+/// its body itself.
+#[profile(unit = "B", allocs)]
+mod annotated {
+    use super::{profile, yield_once};
+
+    #[tokio::test]
+    pub async fn tokio_test_inside() {
+        let v = vec![0u8; 900];
+        yield_once().await;
+        assert_eq!(v.len(), 900);
+    }
+
+    #[tracing::instrument(ret)]
+    pub fn traced_inside(n: usize) -> usize {
+        let v = vec![0u8; n];
+        v.len()
+    }
+
+    // The test functions these two make from the user's are left alone (as `#[profile]` below
+    // them would measure those functions, not the user's); `#[profile]` above them measures
+    // the user's function, with the module's arguments.
+    #[rstest::rstest]
+    #[case(10)]
+    pub fn rstest_inside(#[case] n: usize) {
+        let v = vec![0u8; n];
+        assert_eq!(v.len(), n);
+    }
+
+    #[profile]
+    #[rstest::rstest]
+    #[case(10)]
+    pub fn rstest_above(#[case] n: usize) {
+        let v = vec![0u8; n];
+        assert_eq!(v.len(), n);
+    }
+
+    #[profile]
+    #[test_case::test_case(10 ; "ten")]
+    pub fn test_case_above(n: usize) {
+        let v = vec![0u8; n];
+        assert_eq!(v.len(), n);
+    }
+
+    #[test]
+    #[memory_profiler::limit(peak = "1 KiB", leaks = "0 B")]
+    pub fn limited_inside() {
+        let v = vec![0u8; 600];
+        assert_eq!(v.len(), 600);
+    }
+
+    #[test]
+    #[profile(skip)]
+    pub fn skipped_inside() {
+        let v = vec![0u8; 600];
+        assert_eq!(v.len(), 600);
+    }
+}
+
+#[test]
+fn functions_of_a_module_under_the_attribute_keep_their_other_macros() {
+    let ((), reports) = capture(annotated::tokio_test_inside);
+    assert_body_figures(
+        reports.function("tokio_test_inside").unwrap(),
+        "vec![0u8; 900]",
+        900,
+    );
+    let ((n, reports), kept) = traced(|| capture(|| annotated::traced_inside(800)));
+    assert_eq!((n, kept.len()), (800, 2), "{kept:?}");
+    assert_body_figures(
+        reports.function("traced_inside").unwrap(),
+        "vec![0u8; n]",
+        800,
+    );
+    let ((), reports) = capture(|| annotated::rstest_inside(300));
+    assert!(reports.is_empty(), "{reports}");
+    let ((), reports) = capture(|| annotated::rstest_above(300));
+    assert_body_figures(
+        reports.function("rstest_above").unwrap(),
+        "vec![0u8; n]",
+        300,
+    );
+    let ((), reports) = capture(|| annotated::test_case_above(400));
+    assert_body_figures(
+        reports.function("test_case_above").unwrap(),
+        "vec![0u8; n]",
+        400,
+    );
+    // The limit's own report is held for its message: nothing is written or captured.
+    let ((), reports) = capture(annotated::limited_inside);
+    assert!(reports.is_empty(), "{reports}");
+    let ((), reports) = capture(annotated::skipped_inside);
+    assert!(reports.is_empty(), "{reports}");
+}

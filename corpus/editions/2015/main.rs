@@ -44,6 +44,9 @@ mod plain_basics;
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod plain_control;
 #[rustfmt::skip]
+#[path = "../../tests/corpus/shapes/impls.rs"]
+mod plain_impls;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod plain_items_macros;
 #[rustfmt::skip]
@@ -81,6 +84,9 @@ mod profiled_basics;
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod profiled_control;
 #[rustfmt::skip]
+#[path = "../../tests/corpus/shapes/impls.rs"]
+mod profiled_impls;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod profiled_items_macros;
 #[rustfmt::skip]
@@ -106,6 +112,11 @@ fn basics() {
 #[test]
 fn control() {
     run_cases(profiled_control::CASES);
+}
+
+#[test]
+fn impls() {
+    run_cases(profiled_impls::CASES);
 }
 
 #[test]

@@ -48,6 +48,9 @@ mod plain_closures;
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod plain_control;
 #[rustfmt::skip]
+#[path = "../../tests/corpus/shapes/impls.rs"]
+mod plain_impls;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod plain_items_macros;
 #[rustfmt::skip]
@@ -100,6 +103,9 @@ mod profiled_closures;
 #[path = "../../tests/corpus/shapes/control.rs"]
 mod profiled_control;
 #[rustfmt::skip]
+#[path = "../../tests/corpus/shapes/impls.rs"]
+mod profiled_impls;
+#[rustfmt::skip]
 #[path = "../../tests/corpus/shapes/items_macros.rs"]
 mod profiled_items_macros;
 #[rustfmt::skip]
@@ -146,6 +152,11 @@ fn closures() {
 #[test]
 fn control() {
     run_cases(profiled_control::CASES);
+}
+
+#[test]
+fn impls() {
+    run_cases(profiled_impls::CASES);
 }
 
 #[test]

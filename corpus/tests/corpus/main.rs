@@ -45,6 +45,8 @@ mod plain_blocks;
 mod plain_closures;
 #[path = "shapes/control.rs"]
 mod plain_control;
+#[path = "shapes/impls.rs"]
+mod plain_impls;
 #[path = "shapes/items_macros.rs"]
 mod plain_items_macros;
 #[path = "shapes/layouts.rs"]
@@ -94,6 +96,8 @@ mod profiled_blocks;
 mod profiled_closures;
 #[path = "shapes/control.rs"]
 mod profiled_control;
+#[path = "shapes/impls.rs"]
+mod profiled_impls;
 #[path = "shapes/items_macros.rs"]
 mod profiled_items_macros;
 #[path = "shapes/layouts.rs"]
@@ -130,6 +134,7 @@ const SHAPE_FILES: &[&[Case]] = &[
     profiled_control::CASES,
     profiled_basics::CASES,
     profiled_methods::CASES,
+    profiled_impls::CASES,
     profiled_blocks::CASES,
 ];
 
@@ -146,6 +151,11 @@ fn blocks() {
 #[test]
 fn methods() {
     run_cases(profiled_methods::CASES);
+}
+
+#[test]
+fn impls() {
+    run_cases(profiled_impls::CASES);
 }
 
 #[test]
@@ -205,7 +215,8 @@ fn let_chains() {
 }
 
 /// Every case again, counting the profiled functions that reported: at least 150, and every
-/// `#[p]` of the shape files among them (no shape is left out of the cases).
+/// function that a `#[p]` of the shape files profiles among them (no shape is left out of the
+/// cases).
 #[test]
 fn the_corpus_has_at_least_150_functions_and_runs_them_all() {
     for cases in SHAPE_FILES {
@@ -217,14 +228,11 @@ fn the_corpus_has_at_least_150_functions_and_runs_them_all() {
         .flat_map(|cases| cases.iter().map(|c| c.file))
         .collect();
     for file in files {
-        for (i, line) in corpus::source(file).lines().enumerate() {
-            let line_no = i as u32 + 1;
-            if line.trim_start().starts_with("#[p") {
-                assert!(
-                    seen.iter().any(|&(f, l, _)| f == file && l == line_no),
-                    "the profiled function at {file}:{line_no} is not run by any case"
-                );
-            }
+        for line_no in corpus::report_lines(corpus::source(file)) {
+            assert!(
+                seen.iter().any(|&(f, l, _)| f == file && l == line_no),
+                "the profiled function at {file}:{line_no} is not run by any case"
+            );
         }
     }
     println!(

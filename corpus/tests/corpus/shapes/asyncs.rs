@@ -72,6 +72,38 @@ impl Store {
     }
 }
 
+/// The attribute on the impl, and on a module: its `async fn`s are profiled per poll too.
+pub struct Shelf {
+    pub items: Vec<u32>,
+}
+
+#[p]
+impl Shelf {
+    pub async fn restock(&mut self, n: u32) -> usize {
+        for i in 0..n {
+            yield_now().await;
+            self.items.push(i);
+        }
+        self.items.len()
+    }
+
+    pub async fn count(&self) -> usize {
+        yield_now().await;
+        self.items.len()
+    }
+}
+
+#[p]
+pub mod async_module {
+    use corpus::{D, yield_now};
+
+    pub async fn fill(n: usize) -> Vec<u8> {
+        let _d = D("fill local");
+        yield_now().await;
+        vec![1; n]
+    }
+}
+
 pub trait Source {
     async fn get(&self, i: usize) -> Option<u32>;
 
@@ -326,6 +358,21 @@ cases! { plain_asyncs profiled_asyncs;
             both!(async drops_across_awaits: |m| m::drops_across_awaits(k));
         }
         both!(async empty_async: |m| m::empty_async());
+    }
+    async_functions_of_an_impl_and_a_module => {
+        both!(restock (m::Shelf { items: Vec::new() }): |m, s| {
+            let mut s = s;
+            let n = call(|| corpus::block_on(s.restock(3)));
+            (n, s.items)
+        });
+        both!(count (m::Shelf { items: vec![1, 2] }): |m, s| call(|| corpus::block_on(s.count())));
+        let (v, send) = both!(async fill: |m| m::async_module::fill(5));
+        assert_eq!((v, send), (vec![1; 5], true));
+        let (_, reports) = memory_profiler::capture(|| {
+            let mut s = Shelf { items: Vec::new() };
+            corpus::block_on(s.restock(1))
+        });
+        assert_eq!(reports.iter().next().unwrap().function(), "Shelf::restock");
     }
     methods_and_trait_methods => {
         both!(total (m::Store { items: vec![1, 2, 3] }): |m, s| {
