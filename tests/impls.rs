@@ -110,6 +110,25 @@ fn an_impl_names_its_methods() {
         .to_json()
         .starts_with(r#"{"function":"<Inventory as Summarize>::total","module_path":"impls","#));
     assert_eq!(Inventory::capacity_hint(), 16);
+    // The run's summary names them so too.
+    let summary = reports.summary();
+    let ranked: Vec<&str> = summary.functions().iter().map(|f| f.function).collect();
+    assert_eq!(
+        ranked,
+        [
+            "Inventory::new",
+            "Inventory::doubled",
+            "<Inventory as Summarize>::total",
+            "Inventory::add"
+        ]
+    );
+    assert!(summary
+        .to_string()
+        .contains("  <Inventory as Summarize>::total  tests/impls.rs:"));
+    assert!(summary
+        .lines()
+        .iter()
+        .any(|l| l.function == "Inventory::new" && l.text.contains("with_capacity")));
 }
 
 /// A trait's default methods, named by the trait; one default calling another and a method of

@@ -35,6 +35,29 @@ mod nested {
         std::thread::sleep(std::time::Duration::from_millis(20));
         (0..1000u64).sum()
     }
+
+    /// Methods: their `FUNC` names are dotted too, with no space.
+    pub struct Pool<K, V>(pub Vec<(K, V)>);
+
+    pub trait Drain {
+        fn drain_all(&mut self) -> usize;
+    }
+
+    #[memory_profiler::profile]
+    impl<K, V> Pool<K, V> {
+        pub fn fill(&mut self, k: K, v: V) -> usize {
+            self.0.push((k, v));
+            self.0.len()
+        }
+    }
+
+    #[memory_profiler::profile]
+    impl<K, V> Drain for Pool<K, V> {
+        fn drain_all(&mut self) -> usize {
+            let all = std::mem::take(&mut self.0);
+            all.len()
+        }
+    }
 }
 
 #[test]
@@ -46,6 +69,9 @@ fn child() {
     // Another thread's outermost call is at level 0 too.
     let sum = std::thread::spawn(nested::on_a_thread).join().unwrap();
     assert_eq!(sum, 499_500);
+    let mut pool = nested::Pool(Vec::new());
+    assert_eq!(pool.fill(1u8, "one"), 1);
+    assert_eq!(nested::Drain::drain_all(&mut pool), 1);
     println!("child done");
 }
 
@@ -133,6 +159,8 @@ fn func_lines_of_nested_calls() {
             ("mprof_timeline.inner", 1),
             ("mprof_timeline.outer", 0),
             ("mprof_timeline.nested.on_a_thread", 0),
+            ("mprof_timeline.nested.Pool<K,V>.fill", 0),
+            ("mprof_timeline.nested.<Pool<K,V>_as_Drain>.drain_all", 0),
         ],
         "{text}"
     );
@@ -177,9 +205,10 @@ fn reports_when_asked() {
     let (stdout, _) = run_child(&dat, true);
     assert_eq!(
         stdout.matches("Filename: tests/mprof_timeline.rs").count(),
-        4
+        6
     );
-    assert_eq!(funcs(&std::fs::read_to_string(&dat).unwrap()).len(), 4);
+    assert!(stdout.contains("Function: <Pool<K, V> as Drain>::drain_all\n"));
+    assert_eq!(funcs(&std::fs::read_to_string(&dat).unwrap()).len(), 6);
     let _ = std::fs::remove_file(&dat);
 }
 
