@@ -11,7 +11,10 @@
 //! `cargo run --release --example tournament -- --turns 200 --repetitions 2000 --seed 1`
 //! (those are the defaults). A progress bar shows on stderr while a tournament plays; both
 //! functions are `#[profile]`d, so their line reports print when they return. Under `mprof run`
-//! they add their brackets to the plot instead (README, "Memory over time").
+//! they add their brackets to the plot instead (README, "Memory over time"). The strategies'
+//! impls and the tally carry one `#[profile(report = "exit")]` each: every method in them is
+//! profiled, and each prints one report for the whole run when the program ends (`Player::next`
+//! over its 192 million calls), then the run's summary.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -91,6 +94,7 @@ pub enum Strategy {
     Prober,
 }
 
+#[profile(report = "exit", unit = "B")]
 impl Strategy {
     /// Every strategy, in the order of the players.
     pub const ALL: [Strategy; 16] = [
@@ -170,6 +174,7 @@ struct Player {
     last_payoff: u32,
 }
 
+#[profile(report = "exit", unit = "B")]
 impl Player {
     fn new(strategy: Strategy, seed: u64) -> Player {
         Player {
@@ -439,6 +444,7 @@ pub struct Tally {
     cooperations: Vec<u64>,
 }
 
+#[profile(report = "exit", unit = "B")]
 impl Tally {
     pub fn new(config: &Config) -> Tally {
         let n = config.strategies.len();

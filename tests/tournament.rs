@@ -116,7 +116,9 @@ fn matches_by_hand() {
 
 #[test]
 fn the_reports_tell_the_versions_apart() {
-    let config = config(&Strategy::ALL, 100, 10);
+    // 25 turns: every turn goes through the profiled strategies, each call reported into the
+    // capture.
+    let config = config(&Strategy::ALL, 25, 10);
     let path = interactions_path("reports");
     let (results, reports) = common::on_fresh_thread(|| {
         capture(|| {
@@ -131,19 +133,86 @@ fn the_reports_tell_the_versions_apart() {
     assert_eq!(results.standings.len(), 16);
     let in_memory = reports.function("tournament_in_memory").unwrap();
     let streaming = reports.function("tournament_streaming").unwrap();
-    // 120 matches × 10 repetitions × 100 turns, each turn's two moves in 2 bytes: exactly,
+    // 120 matches × 10 repetitions × 25 turns, each turn's two moves in 2 bytes: exactly,
     // touched as the matches are played.
     let moves = in_memory
         .line_containing("Vec::with_capacity(turns)")
         .unwrap();
-    assert_eq!((moves.increment, moves.occurrences), (1200 * 100 * 2, 1));
+    assert_eq!((moves.increment, moves.occurrences), (1200 * 25 * 2, 1));
     // 1,200 interactions of 40 bytes, in a Vec grown by doubling (to 2,048).
     assert_eq!(std::mem::size_of::<example::Interaction>(), 40);
     let kept = in_memory.line_containing("interactions.push").unwrap();
     assert_eq!((kept.increment, kept.occurrences), (2048 * 40, 1200));
     let peak = |r: &memory_profiler::Report| r.rows().iter().map(|r| r.mem_usage).max().unwrap();
-    assert!(peak(in_memory) > 240_000, "{in_memory}");
+    assert!(peak(in_memory) > 140_000, "{in_memory}");
     // The streaming version holds its two 8 KiB buffers and a line, whatever the size.
     assert!(peak(streaming) < 24 * 1024, "{streaming}");
     assert!(!in_memory.panicked() && !streaming.panicked());
+}
+
+/// The strategies' impls and the tally carry one attribute each (`report = "exit"`: one report
+/// each for a whole run; inside `capture`, the calls made there): every turn of every match
+/// goes through `Player::next` and `Player::record` and allocates nothing; the tally allocates
+/// its vectors once, and its results once.
+#[test]
+fn the_strategies_and_the_tally_are_profiled_by_impl() {
+    let config = config(&Strategy::ALL, 50, 3);
+    let (results, reports) = common::on_fresh_thread(|| {
+        capture(|| tournament_in_memory(&config, &ProgressBar::hidden()))
+    });
+    assert_eq!(results.standings.len(), 16);
+    // 120 matches a repetition, 3 repetitions, 50 turns, two players.
+    let calls = |name: &str| reports.function(name).unwrap().calls();
+    assert_eq!(calls("Player::new"), 120 * 3 * 2);
+    assert_eq!(calls("Player::next"), 120 * 3 * 50 * 2);
+    assert_eq!(calls("Player::record"), 120 * 3 * 50 * 2);
+    assert_eq!(calls("Tally::add"), 120 * 3);
+    assert_eq!(calls("Strategy::name"), 16);
+    assert!(calls("Player::tit_for_tat") > 0);
+    for name in [
+        "Player::new",
+        "Player::next",
+        "Player::record",
+        "Player::tit_for_tat",
+        "Tally::add",
+        "Strategy::name",
+    ] {
+        let report = reports.function(name).unwrap();
+        assert_eq!(
+            (
+                report.bytes_allocated(),
+                report.allocations(),
+                report.peak()
+            ),
+            (0, 0, 0),
+            "{report}"
+        );
+    }
+    // Five vectors of 16: the names (16 bytes each) and four counters (8 bytes each).
+    let tally = reports.function("Tally::new").unwrap();
+    let fields = tally
+        .rows()
+        .iter()
+        .find(|r| r.text.trim() == "Tally {")
+        .unwrap();
+    assert_eq!(
+        (fields.bytes_allocated, fields.allocations),
+        (16 * 16 + 4 * 16 * 8, 5),
+        "{tally}"
+    );
+    let results = reports.function("results").unwrap();
+    assert_eq!(std::mem::size_of::<example::Standing>(), 56);
+    assert_eq!(
+        (results.bytes_allocated(), results.allocations()),
+        (16 * 56, 1),
+        "{results}"
+    );
+    // Two functions named `new`: the bare name is not enough.
+    assert_eq!(
+        reports.try_function("new").unwrap_err().to_string(),
+        "`new` names several profiled functions: `Player::new`, `Tally::new`; write the one you mean"
+    );
+    // The in-memory version's report is written when it returns; the others' at exit.
+    let names: Vec<&str> = reports.iter().map(|r| r.function()).collect();
+    assert_eq!(names.last(), Some(&"tournament_in_memory"), "{names:?}");
 }

@@ -94,7 +94,61 @@ use proc_macro::TokenStream;
 /// every profiled function they call, the allocator that [`Allocator`] wraps, and whatever the
 /// profiler's own work (writing a report) reaches again.
 ///
+/// # On an impl, a trait or a module
+///
+/// On an `impl` (inherent or of a trait), a `trait` (its default methods) or an inline
+/// `mod { .. }` (recursively), the attribute profiles every function with a body inside, with
+/// its options. A function inside can carry its own `#[profile(..)]`, whose options are laid
+/// over the outer ones, or `#[profile(skip)]` to be left out. `const fn`s and the functions of
+/// `macro_rules!` bodies are left alone. Reports name a method by its type as a Rust programmer
+/// writes it: `Inventory::new`, `<Inventory as Summarize>::total`, `Stack<T>::push`,
+/// `Describe::describe` (a trait's default method); a module's free functions keep their names.
+/// Their reports start at the signature's line.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// use memory_profiler::profile;
+///
+/// pub struct Stack<T> {
+///     items: Vec<T>,
+/// }
+///
+/// #[profile(unit = "B")]
+/// impl<T: Clone> Stack<T> {
+///     pub fn new() -> Self {
+///         Stack { items: Vec::with_capacity(4) }
+///     }
+///
+///     #[profile(peak)]
+///     pub fn push(&mut self, x: T) {
+///         self.items.push(x);
+///     }
+///
+///     #[profile(skip)]
+///     pub fn len(&self) -> usize {
+///         self.items.len()
+///     }
+/// }
+///
+/// let (_, reports) = memory_profiler::capture(|| {
+///     let mut stack = Stack::new();
+///     stack.push(1u64);
+///     stack.len()
+/// });
+/// let names: Vec<&str> = reports.iter().map(|r| r.function()).collect();
+/// assert_eq!(names, ["Stack<T>::new", "Stack<T>::push"]);
+/// assert!(reports.function("new").unwrap().to_string().contains("Function: Stack<T>::new"));
+/// ```
+///
+/// An out-of-line `mod x;` is a compile error: the attribute is given the tokens it is written
+/// on, not the file that holds the module's items; put the attribute on those items.
+/// A method annotated on its own cannot see its impl: when it takes `self`, it is named by the
+/// type of `self` (`Stack<_>::push`, generic arguments as `_`), otherwise by its own name.
+///
 /// # Options
+/// - `skip`: alone, leaves the item as written (a function or an impl inside an annotated
+///   impl, trait or module).
 /// - `precision = N`: decimals of the figures (default 1, as memory_profiler's decorator).
 /// - `unit = "B" | "KiB" | "MiB" | "GiB"`: default `"MiB"`; bytes print as whole numbers
 ///   grouped by threes (`800,000 B`, as the limit messages print them). A figure wider than

@@ -18,7 +18,7 @@
 //!
 //! | field | type | meaning |
 //! |---|---|---|
-//! | `function` | string | the function's name |
+//! | `function` | string | the function's name, a method's with its type (`Inventory::new`, `<Inventory as Summarize>::total`; see [`Report::function`]) |
 //! | `module_path` | string | `module_path!()` of the function |
 //! | `file` | string | `file!()`, as on the text report's `Filename:` line |
 //! | `measured` | string | `"thread_heap"`, `"process_heap"`, `"stats_alloc"` or `"resident_set_size"` ([`Measured`]) |
