@@ -18,6 +18,7 @@ mod relaxed;
 
 mod recorder;
 mod run;
+mod table;
 mod timeline;
 
 mod json;
@@ -51,9 +52,10 @@ pub mod __private {
     pub use crate::alloc::{untracked, PassThrough};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
-        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, SharedTable, Table, TableKey, TailMark,
+        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
     };
     pub use crate::spec::{FnMeta, Format, Options, Stream, Threads, Unit, When};
+    pub use crate::table::{SharedTable, Table};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;

@@ -20,9 +20,9 @@
 use std::cell::Cell;
 use std::sync::Mutex;
 
-use crate::recorder::{End, Head, LineCell, Parts};
 use crate::report::Report;
 use crate::spec::{FnMeta, Stream, When};
+use crate::table::{Head, LineCell, Parts};
 
 /// The run's reports so far, and the thread tables still to be read.
 struct Store {
@@ -100,6 +100,21 @@ impl Store {
             None => self.reports.push((meta, report)),
         }
     }
+}
+
+/// What the end of an outermost call does with the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// Not an outermost call: the outermost one ends the report.
+    Inner,
+    /// The call's report is written (or captured, or held for a limit) now.
+    Report,
+    /// Run-wide: the figures stay in the thread's table, which the run-wide store reads when
+    /// the thread or the process ends.
+    Keep,
+    /// Run-wide, for a table the store cannot keep a reference to (an `async fn` call's own,
+    /// or a thread's that is being torn down): its figures are added to the store now.
+    Fold,
 }
 
 /// Marks a thread whose tables the store lists; its destructor reads them when the thread ends.
