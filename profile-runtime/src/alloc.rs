@@ -394,33 +394,45 @@ pub fn thread_stats() -> Stats {
 ///
 /// assert!(memory_profiler::allocator_installed());
 /// ```
+#[inline]
 pub fn allocator_installed() -> bool {
-    use std::sync::atomic::AtomicU8;
-    static STATE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
-    match STATE.load(Relaxed) {
-        1 => false,
-        2 => true,
-        _ => {
-            // Save this thread's counters, make one allocation, look, and put them back, so
-            // that no figure ever sees the test allocation. A profiled function the allocation
-            // reaches (a method of the program's own allocator) passes through.
-            let _through = PassThrough::start();
-            let saved = THREAD.with(|c| {
-                let saved = ThreadCounters::new();
-                copy_counters(c, &saved);
-                c.paused.set(0);
-                saved
-            });
-            drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
-            let installed = THREAD.with(|c| {
-                let installed = c.allocations.get() != saved.allocations.get();
-                copy_counters(&saved, c);
-                installed
-            });
-            STATE.store(if installed { 2 } else { 1 }, Relaxed);
-            installed
-        }
+    installed_known().unwrap_or_else(find_out_installed)
+}
+
+/// Whether [`Allocator`] is the global allocator, if that was found out already.
+#[inline(always)]
+pub(crate) fn installed_known() -> Option<bool> {
+    match INSTALLED.load(Relaxed) {
+        1 => Some(false),
+        2 => Some(true),
+        _ => None,
     }
+}
+
+/// What [`allocator_installed`] found out: 0 not yet, 1 no, 2 yes.
+static INSTALLED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[cold]
+#[inline(never)]
+fn find_out_installed() -> bool {
+    // Save this thread's counters, make one allocation, look, and put them back, so
+    // that no figure ever sees the test allocation. A profiled function the allocation
+    // reaches (a method of the program's own allocator) passes through.
+    let _through = PassThrough::start();
+    let saved = THREAD.with(|c| {
+        let saved = ThreadCounters::new();
+        copy_counters(c, &saved);
+        c.paused.set(0);
+        saved
+    });
+    drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
+    let installed = THREAD.with(|c| {
+        let installed = c.allocations.get() != saved.allocations.get();
+        copy_counters(&saved, c);
+        installed
+    });
+    INSTALLED.store(if installed { 2 } else { 1 }, Relaxed);
+    installed
 }
 
 /// Whether a profiled function entered now passes through, recording nothing: the thread is

@@ -66,7 +66,8 @@ pub type AsyncGuard<K, const N: usize> = Guard<K, N>;
 /// not generic.
 struct Core {
     meta: &'static FnMeta,
-    source: Source,
+    /// The heap the call follows (the outermost call's).
+    source: Measured,
     /// The outer call of the same function this call paused, if any.
     paused: Option<Paused>,
     /// The peak of the enclosing measurement when this call began (or last resumed).
@@ -91,10 +92,11 @@ struct Core {
 
 impl Core {
     /// A call that records nothing (see `passthrough`).
+    #[cold]
     fn passthrough(meta: &'static FnMeta) -> Core {
         Core {
             meta,
-            source: Source::Rss,
+            source: Measured::ResidentSetSize,
             paused: None,
             saved_peak: I64::new(0),
             entry_live: 0,
@@ -108,40 +110,71 @@ impl Core {
         }
     }
 
+    /// The heap an outermost call follows, while it is not known yet whether the counting
+    /// allocator is installed (the process's first calls).
+    #[cold]
+    fn choose(meta: &'static FnMeta) -> Measured {
+        alloc::untracked(|| Measured::choose(meta.options.threads))
+    }
+
     /// A call starts: records the heap at entry on the attribute's row. `owned`: the table is
     /// the call's own (an `async fn`'s), not the thread's.
+    #[inline]
     fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
         if alloc::passing_through() {
             return Core::passthrough(meta);
         }
         let depth = t.head.depth.get();
         t.head.depth.set(depth + 1);
-        let outermost = depth == 0;
-        let (source, end) = if outermost {
-            let source = alloc::untracked(|| Source::choose(meta.options.threads));
-            t.head.measured.set(code_of(source.measured()));
-            (source, crate::run::end_of_call(meta, t, owned))
-        } else {
-            // Inner (recursive) calls follow the outermost call's heap.
-            (
-                measured_source(measured_of(t.head.measured.get())),
-                End::Inner,
-            )
+        if depth != 0 {
+            return Core::enter_nested(meta, t);
+        }
+        let source = match alloc::installed_known() {
+            // Known (after the first call of the process): no work of the profiler's own.
+            Some(true) => Measured::counted(meta.options.threads),
+            _ => Core::choose(meta),
         };
+        t.head.measured.set(code_of(source));
+        let end = crate::run::end_of_call(meta, t, owned);
         let process = match source {
-            Source::Process => Some(alloc::ProcessCounting::start()),
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
             _ => None,
         };
         let timeline = crate::timeline::enter(meta);
         let now = source.sample();
-        // An outer call of this function is running: its line pauses here.
-        let paused = (!outermost).then(|| {
-            t.charge_running(&now);
-            t.head.run.save()
-        });
-        if outermost {
-            t.head.entry.set(t.head.entry.get().max(now.live));
+        t.head.entry.set(t.head.entry.get().max(now.live));
+        t.start_line(0, true, &now);
+        t.head.run.max_peak.set(now.live);
+        Core {
+            meta,
+            source,
+            paused: None,
+            saved_peak: I64::new(now.peak),
+            entry_live: now.live,
+            closed: Flag::new(false),
+            suspended: Flag::new(false),
+            end,
+            passthrough: false,
+            unwinding_at_entry: std::thread::panicking(),
+            _process: process,
+            timeline,
         }
+    }
+
+    /// A nested (recursive) call starts: it follows the outermost call's heap, and the outer
+    /// call's running line pauses until it ends.
+    #[cold]
+    #[inline(never)]
+    fn enter_nested(meta: &'static FnMeta, t: Parts<'_>) -> Core {
+        let source = measured_of(t.head.measured.get());
+        let process = match source {
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
+            _ => None,
+        };
+        let timeline = crate::timeline::enter(meta);
+        let now = source.sample();
+        t.charge_running(&now);
+        let paused = Some(t.head.run.save());
         t.start_line(0, true, &now);
         t.head.run.max_peak.set(now.live);
         Core {
@@ -152,7 +185,7 @@ impl Core {
             entry_live: now.live,
             closed: Flag::new(false),
             suspended: Flag::new(false),
-            end,
+            end: End::Inner,
             passthrough: false,
             unwinding_at_entry: std::thread::panicking(),
             _process: process,
@@ -194,8 +227,18 @@ impl Core {
         // Sampling restarts the thread's peak, which the enclosing measurement gets back below;
         // a cancelled call does not sample at all, leaving that peak as it is.
         if !cancelled {
-            let now = self.source.sample();
-            t.charge_running(&now);
+            let run = &head.run;
+            let now = if self.source == Measured::ThreadHeap
+                && alloc::thread_events() == run.events.get()
+            {
+                // Nothing was allocated or freed since the last probe: the running line ended
+                // where it started (see `Guard::step`), and the thread's peak is the heap then.
+                run.unchanged()
+            } else {
+                let now = self.source.sample();
+                t.charge_running(&now);
+                now
+            };
             if !self.closed.get() && !panicking {
                 // Left by `?`: the closing brace still ends the call, with the heap as it is now.
                 if let Some(cell) = t.lines.last() {
@@ -460,95 +503,87 @@ impl<const N: usize> Guard<Owned<Table<N>>, N> {
     }
 }
 
-/// A heap the probes read.
-#[derive(Clone, Copy)]
-pub(crate) enum Source {
-    Thread,
-    Process,
-    External(&'static (dyn crate::backend::ExternalStats + Sync)),
-    Rss,
-}
-
-impl Source {
+impl Measured {
     /// The heap a report or measurement follows, given what is installed.
-    pub(crate) fn choose(threads: Threads) -> Source {
+    pub(crate) fn choose(threads: Threads) -> Measured {
         if alloc::allocator_installed() {
-            match threads {
-                Threads::Current => Source::Thread,
-                Threads::All => Source::Process,
-            }
-        } else if let Some(ext) = crate::backend::external() {
-            Source::External(ext)
+            Measured::counted(threads)
+        } else if crate::backend::external().is_some() {
+            Measured::StatsAlloc
         } else {
-            Source::Rss
+            Measured::ResidentSetSize
         }
     }
 
-    pub(crate) fn measured(self) -> Measured {
-        match self {
-            Source::Thread => Measured::ThreadHeap,
-            Source::Process => Measured::ProcessHeap,
-            Source::External(_) => Measured::StatsAlloc,
-            Source::Rss => Measured::ResidentSetSize,
+    /// The heap [`Allocator`](crate::Allocator) counts for `threads`.
+    #[inline]
+    fn counted(threads: Threads) -> Measured {
+        match threads {
+            Threads::Current => Measured::ThreadHeap,
+            Threads::All => Measured::ProcessHeap,
         }
     }
 
+    /// The heap now. (The thread's heap, the common case, without a jump table.)
     #[inline(always)]
     pub(crate) fn sample(self) -> Sample {
+        if self == Measured::ThreadHeap {
+            return alloc::sample_thread();
+        }
+        self.sample_other()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sample_other(self) -> Sample {
         match self {
-            Source::Thread => alloc::sample_thread(),
-            Source::Process => alloc::sample_process(),
-            Source::External(ext) => {
-                // Another allocator's code: a profiled function it reaches passes through.
-                let s = {
-                    let _through = alloc::PassThrough::start();
-                    ext.stats()
-                };
-                Sample {
-                    live: s.live(),
-                    peak: s.live(),
-                    allocations: s.allocations,
-                    reallocations: s.reallocations,
-                    allocated: s.bytes_allocated,
-                    events: u64::MAX,
-                }
-            }
-            Source::Rss => {
-                // The first read opens the file (which may allocate): what that reaches passes
-                // through.
-                let live = {
-                    let _through = alloc::PassThrough::start();
-                    crate::backend::resident_set_size().unwrap_or(0)
-                };
-                Sample {
-                    live,
-                    peak: live,
-                    events: u64::MAX,
-                    ..Sample::default()
-                }
-            }
+            Measured::ThreadHeap => alloc::sample_thread(),
+            Measured::ProcessHeap => alloc::sample_process(),
+            Measured::StatsAlloc => sample_external(),
+            Measured::ResidentSetSize => sample_rss(),
         }
     }
 
     #[inline(always)]
     pub(crate) fn restore_peak(self, peak: i64) {
         match self {
-            Source::Thread => alloc::restore_thread_peak(peak),
-            Source::Process => alloc::restore_process_peak(peak),
-            Source::External(_) | Source::Rss => {}
+            Measured::ThreadHeap => alloc::restore_thread_peak(peak),
+            Measured::ProcessHeap => alloc::restore_process_peak(peak),
+            Measured::StatsAlloc | Measured::ResidentSetSize => {}
         }
     }
 }
 
-fn measured_source(measured: Measured) -> Source {
-    match measured {
-        Measured::ThreadHeap => Source::Thread,
-        Measured::ProcessHeap => Source::Process,
-        Measured::StatsAlloc => match crate::backend::external() {
-            Some(ext) => Source::External(ext),
-            None => Source::Rss,
-        },
-        Measured::ResidentSetSize => Source::Rss,
+/// stats_alloc's counters (see [`use_stats_alloc`](crate::use_stats_alloc)).
+#[cold]
+fn sample_external() -> Sample {
+    // Another allocator's code: a profiled function it reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let Some(ext) = crate::backend::external() else {
+        return sample_rss();
+    };
+    let s = ext.stats();
+    Sample {
+        live: s.live(),
+        peak: s.live(),
+        allocations: s.allocations,
+        reallocations: s.reallocations,
+        allocated: s.bytes_allocated,
+        events: u64::MAX,
+    }
+}
+
+/// The resident set size (no counting allocator).
+#[cold]
+fn sample_rss() -> Sample {
+    // The first read opens the file (which may allocate): what that reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let live = crate::backend::resident_set_size().unwrap_or(0);
+    Sample {
+        live,
+        peak: live,
+        events: u64::MAX,
+        ..Sample::default()
     }
 }
 

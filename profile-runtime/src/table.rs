@@ -175,6 +175,7 @@ impl Parts<'_> {
     }
 
     /// Row `idx` starts (an occurrence if `count`) with the heap at `now`.
+    #[inline]
     pub(crate) fn start_line(self, idx: usize, count: bool, now: &Sample) {
         let before = self
             .lines
@@ -306,6 +307,21 @@ impl Run {
         self.events.set(now.events);
     }
 
+    /// The heap as it was when the interval started, which it still is when the allocator did
+    /// nothing since (its events are the same).
+    #[inline(always)]
+    pub(crate) fn unchanged(&self) -> Sample {
+        let live = self.live.get();
+        Sample {
+            live,
+            peak: live,
+            allocations: self.allocs.get(),
+            reallocations: self.reallocs.get(),
+            allocated: self.allocated.get(),
+            events: self.events.get(),
+        }
+    }
+
     pub(crate) fn save(&self) -> Paused {
         Paused {
             cur: self.cur.get(),
@@ -324,20 +340,23 @@ impl Run {
     }
 }
 
-const MEASURED: [Measured; 4] = [
-    Measured::ThreadHeap,
-    Measured::ProcessHeap,
-    Measured::StatsAlloc,
-    Measured::ResidentSetSize,
-];
-
+/// The heap a table's calls follow, as its head stores it.
+#[inline]
 pub(crate) fn measured_of(code: u64) -> Measured {
-    MEASURED
-        .get(code as usize)
-        .copied()
-        .unwrap_or(Measured::ThreadHeap)
+    match code {
+        1 => Measured::ProcessHeap,
+        2 => Measured::StatsAlloc,
+        3 => Measured::ResidentSetSize,
+        _ => Measured::ThreadHeap,
+    }
 }
 
+#[inline]
 pub(crate) fn code_of(measured: Measured) -> u64 {
-    MEASURED.iter().position(|m| *m == measured).unwrap_or(0) as u64
+    match measured {
+        Measured::ThreadHeap => 0,
+        Measured::ProcessHeap => 1,
+        Measured::StatsAlloc => 2,
+        Measured::ResidentSetSize => 3,
+    }
 }
