@@ -22,11 +22,17 @@ use crate::summary::Summary;
 thread_local! {
     /// The last report of a `limit`ed function's body, until its limit guard takes it.
     static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
-    /// Open `capture` scopes of this thread, innermost last.
+    /// Open `capture` scopes of this thread, innermost last. (How many: `captures` in the
+    /// thread's allocator counters, which a profiled call reads with the others.)
     static CAPTURES: RefCell<Vec<Reports>> = const { RefCell::new(Vec::new()) };
-    /// How many `capture` scopes are open on this thread: what a profiled call reads (one
-    /// destructor-free thread-local read) to know whether its report is wanted at once.
-    static CAPTURING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts a `capture` scope of this thread opening (`+1`) or closing (`-1`).
+fn count_capture(delta: i32) {
+    if let Some(counters) = crate::alloc::thread_counters() {
+        let open = counters.captures.get();
+        counters.captures.set(open.wrapping_add_signed(delta));
+    }
 }
 
 /// Takes the report a `limit`ed function's body left (with counting paused).
@@ -34,12 +40,6 @@ pub(crate) fn take_held() -> Option<Report> {
     HELD.try_with(|held| held.borrow_mut().take())
         .ok()
         .flatten()
-}
-
-/// Whether a [`capture`] is open on this thread.
-#[inline]
-pub(crate) fn capturing() -> bool {
-    CAPTURING.try_with(|c| c.get() != 0).unwrap_or(false)
 }
 
 /// Runs `f` and hands back, instead of printing them, the reports of every `#[profile]`
@@ -80,20 +80,20 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
     impl Drop for Scope {
         fn drop(&mut self) {
             crate::alloc::untracked(|| {
-                let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
+                count_capture(-1);
                 CAPTURES.try_with(|c| c.borrow_mut().pop()).ok().flatten()
             });
         }
     }
     crate::alloc::untracked(|| {
         CAPTURES.with(|c| c.borrow_mut().push(Reports::default()));
-        CAPTURING.with(|c| c.set(c.get() + 1));
+        count_capture(1);
     });
     let scope = Scope;
     let value = f();
     std::mem::forget(scope);
     let reports = crate::alloc::untracked(|| {
-        let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
+        count_capture(-1);
         CAPTURES.with(|c| c.borrow_mut().pop())
     })
     .unwrap_or_default();
@@ -151,7 +151,7 @@ pub(crate) fn when(attribute: When) -> When {
     use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
     // 0: not read yet, 1: not set, 2: call, 3: exit.
     static CACHED: AtomicU8 = AtomicU8::new(0);
-    match CACHED.load(Relaxed) {
+    match crate::relaxed::load_u8(&CACHED) {
         1 => attribute,
         2 => When::Call,
         3 => When::Exit,

@@ -152,12 +152,21 @@ thread_local! {
 /// start: report at once (per call, held for a limit, or inside a `capture`), keep the
 /// figures in the thread's table (listing it if needed), or fold them into the store.
 #[inline]
-pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> End {
+pub(crate) fn end_of_call(
+    meta: &'static FnMeta,
+    t: Parts<'_>,
+    counters: Option<&crate::alloc::ThreadCounters>,
+) -> End {
     if meta.options.stream == Stream::Held || crate::output::when(meta.options.report) == When::Call
     {
         return End::Report;
     }
-    if crate::output::capturing() {
+    let (capturing, owned) = match counters {
+        Some(counters) => (counters.captures.get() != 0, false),
+        // An `async fn` call (the only one without the counters at hand).
+        None => (capturing(), true),
+    };
+    if capturing {
         // This call's report goes to the capture: the calls before it stay the run's.
         if t.has_calls() {
             fold(meta, t);
@@ -171,6 +180,14 @@ pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> E
         return End::Keep;
     }
     list(meta, t)
+}
+
+/// Whether a `capture` is open on this thread.
+fn capturing() -> bool {
+    match crate::alloc::thread_counters() {
+        Some(counters) => counters.captures.get() != 0,
+        None => false,
+    }
 }
 
 /// Lists a thread's table in the store (its first run-wide call on the thread).
