@@ -24,7 +24,7 @@ thread_local! {
     static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
     /// Open `capture` scopes of this thread, innermost last. (How many: `captures` in the
     /// thread's allocator counters, which a profiled call reads with the others.)
-    static CAPTURES: RefCell<Vec<Reports>> = const { RefCell::new(Vec::new()) };
+    static CAPTURES: RefCell<Vec<Scope>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Counts a `capture` scope of this thread opening (`+1`) or closing (`-1`).
@@ -40,6 +40,12 @@ pub(crate) fn take_held() -> Option<Report> {
     HELD.try_with(|held| held.borrow_mut().take())
         .ok()
         .flatten()
+}
+
+/// An open `capture` scope: its reports so far, and whether their Mem usage is relative.
+struct Scope {
+    reports: Reports,
+    relative: bool,
 }
 
 /// Runs `f` and hands back, instead of printing them, the reports of every `#[profile]`
@@ -73,11 +79,47 @@ pub(crate) fn take_held() -> Option<Report> {
 /// size, too coarse to test, so it says which lines to add instead.
 #[track_caller]
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
+    capture_in(false, f)
+}
+
+/// [`capture`], with each call's Mem usage relative to the heap when the call began (the
+/// attribute's row shows 0), as `#[limit]` reports are: the reports then depend only on what
+/// the calls did, not on what the thread held before them, so their text can be kept as a
+/// snapshot (`insta::assert_snapshot!`) that holds whatever ran before on the thread, under
+/// parallel `cargo test` and under nextest alike.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// #[memory_profiler::profile(unit = "B")]
+/// fn squares(n: u64) -> Vec<u64> {
+///     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
+///     v
+/// }
+///
+/// let held = vec![0u8; 12_345]; // whatever the thread holds before
+/// let (_, reports) = memory_profiler::capture_relative(|| squares(1000));
+/// let report = reports.function("squares").unwrap();
+/// assert_eq!(report.rows()[0].mem_usage, 0);
+/// assert_eq!(report.line_containing("collect()").unwrap().mem_usage, 8000);
+/// # drop(held);
+/// ```
+///
+/// # Panics
+/// As [`capture`].
+#[track_caller]
+pub fn capture_relative<T>(f: impl FnOnce() -> T) -> (T, Reports) {
+    capture_in(true, f)
+}
+
+#[track_caller]
+fn capture_in<T>(relative: bool, f: impl FnOnce() -> T) -> (T, Reports) {
     if crate::backend::external().is_none() {
         crate::measure::require_allocator();
     }
-    struct Scope;
-    impl Drop for Scope {
+    struct Open;
+    impl Drop for Open {
         fn drop(&mut self) {
             crate::alloc::untracked(|| {
                 count_capture(-1);
@@ -86,16 +128,22 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
         }
     }
     crate::alloc::untracked(|| {
-        CAPTURES.with(|c| c.borrow_mut().push(Reports::default()));
+        CAPTURES.with(|c| {
+            c.borrow_mut().push(Scope {
+                reports: Reports::default(),
+                relative,
+            })
+        });
         count_capture(1);
     });
-    let scope = Scope;
+    let open = Open;
     let value = f();
-    std::mem::forget(scope);
+    std::mem::forget(open);
     let reports = crate::alloc::untracked(|| {
         count_capture(-1);
         CAPTURES.with(|c| c.borrow_mut().pop())
     })
+    .map(|scope| scope.reports)
     .unwrap_or_default();
     (value, reports)
 }
@@ -192,7 +240,11 @@ pub(crate) fn emit(report: Report, options: &Options) {
     let report = match CAPTURES.try_with(|c| match c.try_borrow_mut() {
         Ok(mut scopes) => match scopes.last_mut() {
             Some(top) => {
-                top.add(report);
+                if top.relative {
+                    top.reports.add(report.into_relative());
+                } else {
+                    top.reports.add(report);
+                }
                 None
             }
             None => Some(report),
