@@ -36,6 +36,7 @@ pub use backend::ExternalStats;
 pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use output::{capture, capture_relative};
 pub use report::{Measured, Report, Reports, Row};
+pub use run::write_run_reports;
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};
 

@@ -234,9 +234,25 @@ pub(crate) fn fold(meta: &'static FnMeta, t: Parts<'_>) {
     });
 }
 
-/// Writes the run's reports and summary: what every thread recorded so far. Called when the
-/// process exits; later calls write nothing.
-pub(crate) fn write_reports() {
+/// Writes the run-wide reports (`report = "exit"`) and the run's summary now, with what every
+/// thread recorded so far, instead of when the process exits: for a program that ends without
+/// exiting (killed by a signal it handles, `std::process::abort`, `panic = "abort"`). Only the
+/// first call (or the exit) writes them; calls made afterwards are not reported.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(report = "exit", stream = "stderr")]
+/// fn work(n: usize) -> usize {
+///     vec![0u8; n].len()
+/// }
+/// for n in 0..100 {
+///     work(n);
+/// }
+/// // One report of the 100 calls, and the summary, on stderr now.
+/// memory_profiler::write_run_reports();
+/// ```
+pub fn write_run_reports() {
     crate::alloc::untracked(|| {
         let reports = {
             let mut store = store();
@@ -267,7 +283,7 @@ pub(crate) fn write_reports() {
 /// Installs [`at_exit`] to run when the process exits (`main` returns, `std::process::exit`,
 /// the end of a test binary).
 fn hook() {
-    #[cfg(any(unix, windows))]
+    #[cfg(all(any(unix, windows), not(miri)))]
     {
         extern "C" {
             fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
@@ -279,6 +295,7 @@ fn hook() {
             warn_no_hook();
         }
     }
+    // (Miri runs no code at exit: `write_run_reports` writes the reports there.)
     #[cfg(not(any(unix, windows)))]
     warn_no_hook();
 }
@@ -293,5 +310,5 @@ fn warn_no_hook() {
 
 /// Runs when the process exits: writes the run's reports. Nothing may unwind out of it.
 extern "C" fn at_exit() {
-    let _ = std::panic::catch_unwind(write_reports);
+    let _ = std::panic::catch_unwind(write_run_reports);
 }
