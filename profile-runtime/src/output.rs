@@ -194,46 +194,51 @@ fn format(attribute: Format) -> Format {
 
 /// When a report is written: [`REPORT_VAR`] if set, else the attribute's. Read once; after
 /// that, a relaxed load.
-#[inline]
+#[inline(always)]
 pub(crate) fn when(attribute: When) -> When {
-    use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
     // 0: not read yet, 1: not set, 2: call, 3: exit.
-    static CACHED: AtomicU8 = AtomicU8::new(0);
-    match crate::relaxed::load_u8(&CACHED) {
+    match crate::relaxed::load_u8(&WHEN) {
         1 => attribute,
         2 => When::Call,
         3 => When::Exit,
-        _ => {
-            static OVERRIDE: OnceLock<Option<When>> = OnceLock::new();
-            let chosen = crate::alloc::untracked(|| {
-                setting(
-                    &OVERRIDE,
-                    REPORT_VAR,
-                    (("call", "exit"), "`report` option"),
-                    |v| match v {
-                        "call" => Some(When::Call),
-                        "exit" => Some(When::Exit),
-                        _ => None,
-                    },
-                )
-            });
-            CACHED.store(
-                match chosen {
-                    None => 1,
-                    Some(When::Call) => 2,
-                    Some(When::Exit) => 3,
-                },
-                Relaxed,
-            );
-            chosen.unwrap_or(attribute)
-        }
+        _ => when_read(attribute),
     }
+}
+
+/// [`REPORT_VAR`], as [`when`] caches it.
+static WHEN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[cold]
+fn when_read(attribute: When) -> When {
+    use std::sync::atomic::Ordering::Relaxed;
+    static OVERRIDE: OnceLock<Option<When>> = OnceLock::new();
+    let chosen = crate::alloc::untracked(|| {
+        setting(
+            &OVERRIDE,
+            REPORT_VAR,
+            (("call", "exit"), "`report` option"),
+            |v| match v {
+                "call" => Some(When::Call),
+                "exit" => Some(When::Exit),
+                _ => None,
+            },
+        )
+    });
+    WHEN.store(
+        match chosen {
+            None => 1,
+            Some(When::Call) => 2,
+            Some(When::Exit) => 3,
+        },
+        Relaxed,
+    );
+    chosen.unwrap_or(attribute)
 }
 
 /// Hands a finished report to the `limit` guard holding it, or the innermost `capture`, or
 /// writes it to its stream. Called as the profiler's own work (`untracked`).
 pub(crate) fn emit(report: Report, options: &Options) {
-    if options.stream == Stream::Held {
+    if matches!(options.stream, Stream::Held) {
         let _ = HELD.try_with(|held| *held.borrow_mut() = Some(report));
         return;
     }

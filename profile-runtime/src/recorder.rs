@@ -297,7 +297,9 @@ impl Core {
         // a cancelled call does not sample at all, leaving that peak as it is.
         if !cancelled {
             let run = &head.run;
-            let now = if self.source == Measured::ThreadHeap && self.events() == run.events.get() {
+            let now = if matches!(self.source, Measured::ThreadHeap)
+                && self.events() == run.events.get()
+            {
                 // Nothing was allocated or freed since the last probe: the running line ended
                 // where it started (see `Guard::step`), and the thread's peak is the heap then.
                 run.unchanged()
@@ -625,7 +627,7 @@ impl Measured {
     /// The heap now. (The thread's heap, the common case, without a jump table.)
     #[inline(always)]
     pub(crate) fn sample(self) -> Sample {
-        if self == Measured::ThreadHeap {
+        if matches!(self, Measured::ThreadHeap) {
             return alloc::sample_thread();
         }
         self.sample_other()

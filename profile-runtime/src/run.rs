@@ -157,7 +157,9 @@ pub(crate) fn end_of_call(
     t: Parts<'_>,
     counters: Option<&crate::alloc::ThreadCounters>,
 ) -> End {
-    if meta.options.stream == Stream::Held || crate::output::when(meta.options.report) == When::Call
+    // (Patterns, not `==`: a derived `eq` is a call in unoptimised builds.)
+    if matches!(meta.options.stream, Stream::Held)
+        || matches!(crate::output::when(meta.options.report), When::Call)
     {
         return End::Report;
     }
