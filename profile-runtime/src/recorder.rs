@@ -230,10 +230,7 @@ impl Core {
         }
         match self.end {
             End::Inner | End::Keep => {}
-            End::Report => {
-                let meta = self.meta;
-                alloc::untracked(|| crate::output::emit(t.take_report(meta, true), &meta.options));
-            }
+            End::Report | End::Copy => crate::run::report(self.meta, t, self.end == End::Copy),
             End::Fold => crate::run::fold(self.meta, t),
         }
     }

@@ -153,6 +153,32 @@ impl Report {
         }
     }
 
+    /// A report read back from its JSON (by `mprof html`): the text options are the
+    /// defaults, with the Peak and Allocs columns.
+    pub(crate) fn from_parts(
+        (function, module_path, file): (&'static str, &'static str, &'static str),
+        rows: Vec<Row>,
+        peak: i64,
+        measured: Measured,
+        (panicked, cancelled, run_wide): (bool, bool, bool),
+    ) -> Report {
+        Report {
+            function,
+            module_path,
+            file,
+            rows,
+            peak,
+            measured,
+            panicked,
+            cancelled,
+            run_wide,
+            precision: 1,
+            unit: Unit::MiB,
+            show_peak: true,
+            show_allocs: true,
+        }
+    }
+
     /// The report as one of a run's (its heading says how many calls it sums).
     pub(crate) fn into_run_wide(mut self) -> Report {
         self.run_wide = true;

@@ -167,7 +167,7 @@ pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
     crate::alloc::untracked(|| {
         let entry_mib = mib(call.rss);
         let exit_mib = mib(rss_read(end));
-        let name = format!("{}.{}", meta.module_path.replace("::", "."), meta.name);
+        let name = dotted_name(meta.module_path, meta.name);
         let line = func_line(
             &name,
             (entry_mib, clock.unix(call.start)),
@@ -178,6 +178,12 @@ pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
             STATE.store(OFF, Relaxed);
         }
     });
+}
+
+/// The name of a function on `FUNC` lines: `module.function`, the module path's `::` written
+/// `.` (the run's page links a line's bracket to the function of that name).
+pub(crate) fn dotted_name(module_path: &str, function: &str) -> String {
+    format!("{}.{}", module_path.replace("::", "."), function)
 }
 
 fn mib(bytes: u64) -> f64 {
