@@ -346,8 +346,7 @@ fn summary_section(out: &mut String, reports: &[&Report], summary: &Summary) {
         );
         let _ = write!(out, "<td>{}", group(f.calls as i64));
         figure_cell(out, f.bytes_allocated as i64, false);
-        out.push_str("<td class=\"bars\">");
-        bar(out, "a", f.bytes_allocated, most);
+        bars(out, &[("a", f.bytes_allocated, most)], false);
         figure_cell(out, f.peak, false);
         let _ = write!(
             out,
@@ -418,34 +417,44 @@ fn link(out: &mut String, id: Option<&str>, text: &str, class: &str) {
     }
 }
 
-/// A cell with a figure in bytes, its exact bytes in its title (`data-v` too, for sorting).
+/// A cell with a figure in bytes, its exact bytes in its title; or, `sortable`, in its
+/// `data-v` (the table of every line's, which the script sorts by them).
 fn figure_cell(out: &mut String, bytes: i64, sortable: bool) {
     out.push_str("<td");
     if sortable {
-        let _ = write!(out, " data-v=\"{bytes}\"");
+        let _ = write!(out, " data-v={bytes}");
     }
     if bytes < 0 {
-        out.push_str(" class=\"neg\"");
+        out.push_str(" class=neg");
     }
-    if bytes.unsigned_abs() >= 1024 {
+    if !sortable && bytes.unsigned_abs() >= 1024 {
         let _ = write!(out, " title=\"{} B\"", group(bytes));
     }
     out.push('>');
     out.push_str(&human(bytes));
 }
 
-/// A bar of class `class`, `value` over `most` of the cell's width; an empty placeholder for
-/// 0, so that the bars of a cell keep their places.
-fn bar(out: &mut String, class: &str, value: u64, most: u64) {
-    if value == 0 || most == 0 {
-        out.push_str("<i></i>");
-        return;
+/// A cell of bars, drawn by the style from the cell's variables: each of `bars`, `(variable,
+/// value, most)`, is `value` over `most` of the cell's width (the increment's `i` in the colour
+/// of what was freed if `freed`), in its own place in the cell.
+fn bars(out: &mut String, bars: &[(&str, u64, u64)], freed: bool) {
+    out.push_str(if freed {
+        "<td class=\"bars fr\""
+    } else {
+        "<td class=bars"
+    });
+    let mut first = true;
+    for &(name, value, most) in bars {
+        if value == 0 || most == 0 {
+            continue;
+        }
+        // A fraction of the cell's width; at least a pixel or so for a figure above 0.
+        let fraction = (value as f64 / most as f64).clamp(0.005, 1.0);
+        out.push_str(if first { " style=" } else { ";" });
+        first = false;
+        let _ = write!(out, "--{name}:{fraction:.3}");
     }
-    let percent = (value as f64 / most as f64 * 100.0).clamp(0.0, 100.0);
-    let _ = write!(
-        out,
-        "<i class=\"{class}\" style=\"width:{percent:.1}%\"></i>"
-    );
+    out.push('>');
 }
 
 fn functions_section(out: &mut String, reports: &[&Report], scale: &Scale) {
@@ -498,18 +507,18 @@ fn function(out: &mut String, index: usize, report: &Report, scale: &Scale) {
         };
         let _ = write!(
             out,
-            "<tr id=\"{id}-{line}\" class=\"{class}\"><td class=\"n\"><a href=\"#{id}-{line}\">{line}</a>",
+            "<tr id={id}-{line} class={class}><td>{line}",
             line = row.line
         );
         if !row.ran() {
-            out.push_str("<td><td><td><td><td><td><td class=\"bars\">");
+            out.push_str("<td><td><td><td><td><td><td class=bars>");
         } else if i == 0 {
             // The attribute's row: the heap at the calls' entry (as in the text report).
             figure_cell(out, row.mem_usage, false);
             figure_cell(out, row.increment, false);
             let _ = write!(
                 out,
-                "<td><td>{}<td><td><td class=\"bars\">",
+                "<td><td>{}<td><td><td class=bars>",
                 group(row.occurrences as i64)
             );
         } else {
@@ -518,25 +527,22 @@ fn function(out: &mut String, index: usize, report: &Report, scale: &Scale) {
             figure_cell(out, row.peak, false);
             let _ = write!(
                 out,
-                "<td>{}<td>{}<td>{}<td class=\"bars\">",
+                "<td>{}<td>{}<td>{}",
                 group(row.occurrences as i64),
                 group(row.allocations as i64),
                 group(row.reallocations as i64)
             );
-            if row.increment < 0 {
-                bar(
-                    out,
-                    "f",
-                    row.increment.unsigned_abs(),
-                    scale.increment as u64,
-                );
-            } else {
-                bar(out, "i", row.increment as u64, scale.increment as u64);
-            }
-            bar(out, "p", row.peak.max(0) as u64, scale.peak as u64);
-            bar(out, "a", row.allocations, scale.allocations);
+            bars(
+                out,
+                &[
+                    ("i", row.increment.unsigned_abs(), scale.increment as u64),
+                    ("p", row.peak.max(0) as u64, scale.peak as u64),
+                    ("a", row.allocations, scale.allocations),
+                ],
+                row.increment < 0,
+            );
         }
-        out.push_str("<td class=\"t\"><code>");
+        out.push_str("<td><code>");
         highlight(out, row.text, &mut carry);
         out.push_str("</code>");
         if closing && row.ran() && row.increment < 0 {
@@ -597,11 +603,14 @@ fn lines_section(out: &mut String, reports: &[&Report]) {
     out.push_str("<div class=\"scroll\"><table class=\"all\" id=\"all\">\n<thead><tr><th class=\"t\">Function<th data-num>Line<th data-num aria-sort=\"descending\">Allocated<th data-num>Increment<th data-num>Peak<th data-num>Allocs<th data-num>Reallocs<th data-num>Occurrences<th class=\"t\">Line contents</thead>\n<tbody>\n");
     for (index, report, row) in rows {
         let id = function_id(index);
-        out.push_str("<tr><td class=\"t\">");
-        link(out, Some(&id), report.function(), "fn");
+        out.push_str("<tr><td><a href=#");
+        out.push_str(&id);
+        out.push('>');
+        escape(out, report.function());
+        out.push_str("</a>");
         let _ = write!(
             out,
-            "<td data-v=\"{line}\"><a href=\"#{id}-{line}\">{line}</a>",
+            "<td data-v={line}><a href=#{id}-{line}>{line}</a>",
             line = row.line
         );
         figure_cell(out, row.bytes_allocated as i64, true);
@@ -609,7 +618,7 @@ fn lines_section(out: &mut String, reports: &[&Report]) {
         figure_cell(out, row.peak, true);
         let _ = write!(
             out,
-            "<td data-v=\"{0}\">{1}<td data-v=\"{2}\">{3}<td data-v=\"{4}\">{5}<td class=\"t\"><code>",
+            "<td data-v={0}>{1}<td data-v={2}>{3}<td data-v={4}>{5}<td>",
             row.allocations,
             group(row.allocations as i64),
             row.reallocations,
@@ -618,7 +627,7 @@ fn lines_section(out: &mut String, reports: &[&Report]) {
             group(row.occurrences as i64),
         );
         escape(out, row.text.trim());
-        out.push_str("</code>\n");
+        out.push('\n');
     }
     out.push_str("</tbody></table></div>\n</section>\n");
 }
@@ -1286,15 +1295,16 @@ h2 small,h3 small{font-size:13px;font-weight:400;color:var(--mute);margin-left:6
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 th{font-size:12px;font-weight:600;color:var(--mute);text-align:right;padding:6px 10px;border-bottom:2px solid var(--rule);white-space:nowrap;background:#fff;vertical-align:bottom}
 td{padding:2px 10px;text-align:right;white-space:nowrap;border-bottom:1px solid #eef1f4}
-th.t,td.t{text-align:left}
+th.t,td.t,table.source td:last-child,table.all td:first-child,table.all td:last-child{text-align:left}
 td.neg{color:var(--free)}
-tbody tr:hover td{background:#f3f7fd}
-:target,:target td{background:var(--mark)!important}
+tbody tr:hover td{background-color:#f3f7fd}
+tr:target td{background-color:var(--mark)!important}
+article.function:target{box-shadow:0 0 0 3px #f2cc60}
 th.bars,td.bars{width:190px;min-width:190px;padding:2px 12px 2px 6px}
-td.bars i{display:block;height:4px;margin:1px 0;border-radius:2px}
-td.bars i[class]{min-width:2px}
-.i{background:var(--inc)}.f{background:var(--free)}.p{background:var(--peak)}.a{background:var(--alloc)}
-table.summary td.bars i{height:10px;margin:3px 0}
+td.bars{--ic:var(--inc);background:linear-gradient(var(--ic),var(--ic)) 6px 2px/calc(var(--i,0)*(100% - 18px)) 4px no-repeat,linear-gradient(var(--peak),var(--peak)) 6px 8px/calc(var(--p,0)*(100% - 18px)) 4px no-repeat,linear-gradient(var(--alloc),var(--alloc)) 6px 14px/calc(var(--a,0)*(100% - 18px)) 4px no-repeat}
+td.bars.fr{--ic:var(--free)}
+table.summary td.bars{background:linear-gradient(var(--alloc),var(--alloc)) 6px 50%/calc(var(--a,0)*(100% - 18px)) 10px no-repeat}
+.k.i{background:var(--inc)}.k.f{background:var(--free)}.k.p{background:var(--peak)}.k.a{background:var(--alloc)}
 .key{color:var(--mute);margin:4px 0 10px}
 .key .k{display:inline-block;width:18px;height:8px;border-radius:2px;margin:0 5px 0 10px;vertical-align:middle}
 .key .k:first-child{margin-left:4px}
@@ -1307,8 +1317,8 @@ article.function th{background:var(--soft);border-top:1px solid var(--rule)}
 .where{color:var(--mute);margin:2px 0 10px}
 .where b{color:var(--fg)}
 table.source td{border-bottom:none;padding-top:1px;padding-bottom:1px}
-table.source td.n a{color:var(--faint)}
-table.source td.t{width:100%}
+table.source td:first-child{color:var(--faint)}
+table.source td:last-child{width:100%}
 table.source code{white-space:pre}
 tr.idle td,tr.idle td code *{color:var(--faint)!important}
 tr.entry td{color:var(--mute)}
@@ -1328,8 +1338,8 @@ html.js table.all th:hover{color:var(--fg)}
 table.all th[aria-sort=descending]::after{content:" \25BE"}
 table.all th[aria-sort=ascending]::after{content:" \25B4"}
 table.all thead th{position:sticky;top:0;z-index:1}
-table.all td.t code{display:inline-block;max-width:70ch;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
-a.fn{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
+table.all td:last-child{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace;max-width:80ch;overflow:hidden;text-overflow:ellipsis}
+a.fn,table.all td:first-child a{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
 figure.plot{margin:0}
 figure.plot svg{width:100%;max-width:1200px;height:auto;display:block;font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 .grid line{stroke:#e4e8ec;stroke-width:1}.grid text{fill:var(--mute)}
@@ -1504,6 +1514,94 @@ mod tests {
         assert_eq!(human(10_480_000), "9.99 MiB");
         assert_eq!(human(3 << 30), "3.00 GiB");
         assert_eq!(human(i64::MIN), "\u{2212}8.00 EiB");
+    }
+
+    #[test]
+    fn a_run_of_three_dozen_functions_is_a_page_under_a_megabyte() {
+        // 36 functions of 40 lines each, every line run, with figures of every size.
+        let texts: Vec<&'static str> = (0..40)
+            .map(|i| -> &'static str {
+                Box::leak(
+                    format!("        let value_{i}: Vec<u64> = (0..n).map(|x| x * {i}).collect(); // {i}")
+                        .into_boxed_str(),
+                )
+            })
+            .collect();
+        let list = (0..36)
+            .map(|f| {
+                let rows = (0..40u32)
+                    .map(|i| {
+                        let big = (f as i64 + 1) * 123_457 * i64::from(i);
+                        row(
+                            100 + i,
+                            texts[i as usize],
+                            big,
+                            big - 5000,
+                            big,
+                            123,
+                            45,
+                            big as u64,
+                            100_000,
+                        )
+                    })
+                    .collect();
+                let name: &'static str = Box::leak(format!("function_number_{f}").into_boxed_str());
+                report(
+                    (name, "crate::module::inner", "src/module/inner.rs"),
+                    rows,
+                    1 << 30,
+                    "thread_heap",
+                    (false, false, true),
+                )
+                .unwrap()
+            })
+            .collect();
+        let page = page(&reports(list), "three dozen", None);
+        if let Ok(dump) = std::env::var("DUMP_PAGE") {
+            std::fs::write(dump, &page).unwrap();
+        }
+        assert!(page.len() < 1_000_000, "{} bytes", page.len());
+        assert!(
+            page.len() > 400_000,
+            "{} bytes: the figures are all there",
+            page.len()
+        );
+    }
+
+    #[test]
+    fn names_are_escaped_and_ids_are_safe() {
+        let rows = vec![
+            row(10, "#[profile]", 0, 0, 0, 0, 0, 0, 1),
+            row(
+                11,
+                "fn f() -> Option<&'static str> { None }",
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                1,
+            ),
+        ];
+        let name = "<Vec<T> as Tr>::f \"x\" & 'y'";
+        let one = report(
+            (name, "m::<T>", "src/<a>.rs"),
+            rows,
+            0,
+            "thread_heap",
+            (false, false, false),
+        )
+        .unwrap();
+        let page = page(&reports(vec![one]), "<title> & \"q\"", None);
+        assert!(!page.contains("<Vec"), "no raw name");
+        assert!(page.contains("<h3><a href=\"#f1\">&lt;Vec&lt;T&gt; as Tr&gt;::f &quot;x&quot; &amp; &#39;y&#39;</a></h3>"));
+        assert!(page.contains("<title>&lt;title&gt; &amp; &quot;q&quot; · memory profile</title>"));
+        assert!(
+            page.contains("<code>src/&lt;a&gt;.rs:10</code> · module <code>m::&lt;T&gt;</code>")
+        );
+        assert!(page.contains("<a class=\"fn\" href=\"#f1\">&lt;Vec&lt;T&gt; as Tr&gt;::f &quot;x&quot; &amp; &#39;y&#39;</a>"));
+        assert!(page.contains("<tr id=f1-11 class=ran>"));
     }
 
     #[test]
