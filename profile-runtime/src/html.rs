@@ -672,7 +672,7 @@ fn timeline_section(out: &mut String, timeline: &Timeline, reports: &[&Report]) 
         .unwrap_or(0);
     // The drawing, in the SVG's own units.
     let (w, left, right) = (1000.0, 64.0, 16.0);
-    let lane_h = 9.0;
+    let lane_h = 16.0;
     let plot_top = 10.0 + lanes as f64 * lane_h + if lanes > 0 { 6.0 } else { 0.0 };
     let plot_h = 260.0;
     let h = plot_top + plot_h + 34.0;
@@ -749,12 +749,12 @@ fn timeline_section(out: &mut String, timeline: &Timeline, reports: &[&Report]) 
         );
         // The function's name in its lane, when the bar is wide enough for it.
         let label = short_name(&call.name);
-        if width > 7.0 * label.chars().count() as f64 + 8.0 {
+        if width > 6.5 * label.chars().count() as f64 + 10.0 {
             let _ = write!(
                 out,
                 "<text class=\"lane-label\" x=\"{:.1}\" y=\"{:.1}\">",
                 xa + 4.0,
-                10.0 + lane * lane_h + lane_h - 3.0
+                10.0 + lane * lane_h + lane_h - 6.0
             );
             escape(out, label);
             out.push_str("</text>");
@@ -898,7 +898,7 @@ fn thin(samples: &[(f64, f64)], most: usize) -> Vec<(f64, f64)> {
     out
 }
 
-/// A round step (1, 2 or 5 times a power of ten) near `raw`.
+/// A round step (1, 2, 2.5 or 5 times a power of ten) near `raw`, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
@@ -909,6 +909,8 @@ fn nice_step(raw: f64) -> f64 {
         1.0
     } else if fraction <= 2.0 {
         2.0
+    } else if fraction <= 2.5 {
+        2.5
     } else if fraction <= 5.0 {
         5.0
     } else {
@@ -919,11 +921,12 @@ fn nice_step(raw: f64) -> f64 {
 
 /// `value` with as many decimals as `step` needs.
 fn trim_number(value: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()) as usize
-    };
+    let decimals = (0..6)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+        })
+        .unwrap_or(6) as usize;
     format!("{value:.decimals$}")
 }
 
@@ -1300,7 +1303,7 @@ td.neg{color:var(--free)}
 tbody tr:hover td{background-color:#f3f7fd}
 tr:target td{background-color:var(--mark)!important}
 article.function:target{box-shadow:0 0 0 3px #f2cc60}
-th.bars,td.bars{width:190px;min-width:190px;padding:2px 12px 2px 6px}
+th.bars,td.bars{width:170px;min-width:170px;padding:2px 12px 2px 6px}
 td.bars{--ic:var(--inc);background:linear-gradient(var(--ic),var(--ic)) 6px 2px/calc(var(--i,0)*(100% - 18px)) 4px no-repeat,linear-gradient(var(--peak),var(--peak)) 6px 8px/calc(var(--p,0)*(100% - 18px)) 4px no-repeat,linear-gradient(var(--alloc),var(--alloc)) 6px 14px/calc(var(--a,0)*(100% - 18px)) 4px no-repeat}
 td.bars.fr{--ic:var(--free)}
 table.summary td.bars{background:linear-gradient(var(--alloc),var(--alloc)) 6px 50%/calc(var(--a,0)*(100% - 18px)) 10px no-repeat}
@@ -1349,7 +1352,7 @@ figure.plot svg{width:100%;max-width:1200px;height:auto;display:block;font:12px 
 .peak{fill:#d1242f}
 .band{fill-opacity:.10}.lane{fill-opacity:.9}
 .calls a:hover .band{fill-opacity:.22}
-.lane-label{fill:#fff;font-size:10px;font-weight:600;pointer-events:none}
+.lane-label{fill:#fff;font-size:11px;font-weight:600;pointer-events:none}
 .legend{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:6px 22px}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:6px;vertical-align:-1px}
 footer{color:var(--mute);font-size:12.5px;padding:18px 32px 28px;border-top:1px solid var(--rule)}
@@ -1624,10 +1627,14 @@ mod tests {
     #[test]
     fn steps_and_thinning() {
         assert_eq!(nice_step(0.37), 0.5);
-        assert_eq!(nice_step(21.0), 50.0);
+        assert_eq!(nice_step(21.0), 25.0);
+        assert_eq!(nice_step(26.0), 50.0);
         assert_eq!(nice_step(10.0), 10.0);
         assert_eq!(trim_number(0.25, 0.05), "0.25");
         assert_eq!(trim_number(20.0, 10.0), "20");
+        assert_eq!(trim_number(7.5, 2.5), "7.5");
+        assert_eq!(trim_number(50.0, 25.0), "50");
+        assert_eq!(trim_number(0.3, 0.1), "0.3");
         let samples: Vec<(f64, f64)> = (0..10_000)
             .map(|i| (i as f64, if i == 5_001 { 99.0 } else { (i % 7) as f64 }))
             .collect();
