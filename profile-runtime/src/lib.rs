@@ -35,8 +35,9 @@ pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
 pub use measure::{charged, measure, measure_process, Charge, Usage};
-pub use output::capture;
+pub use output::{capture, capture_relative};
 pub use report::{Measured, Report, Reports, Row};
+pub use run::write_run_reports;
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};
 

@@ -55,8 +55,20 @@ use crate::table::{code_of, measured_of, Parts, Paused, Table};
 #[doc(hidden)]
 pub struct Guard<K: TableKey<Table<N>>, const N: usize> {
     key: K,
+    /// The thread's table, for a function (reached once, when the call starts); null for an
+    /// `async fn` call, whose table is in `key`.
+    table: *const Table<N>,
     core: Core,
 }
+
+// SAFETY: `table` is non-null only for a function's call, whose guard is a local of the
+// function's own frame that its code cannot name (hygiene): it never leaves its thread, whose
+// table it points to. The guard of an `async fn` call, which may move between threads with its
+// future, holds its table in `key` and a null `table`.
+unsafe impl<K: TableKey<Table<N>> + Send, const N: usize> Send for Guard<K, N> {}
+// SAFETY: as for `Send`; shared, the guard of an `async fn` call only reads and writes its
+// table's cells, which are `Sync`.
+unsafe impl<K: TableKey<Table<N>> + Sync, const N: usize> Sync for Guard<K, N> {}
 
 /// The guard of an `async fn` call (the same type: the name the expansion uses).
 #[doc(hidden)]
@@ -66,7 +78,8 @@ pub type AsyncGuard<K, const N: usize> = Guard<K, N>;
 /// not generic.
 struct Core {
     meta: &'static FnMeta,
-    source: Source,
+    /// The heap the call follows (the outermost call's).
+    source: Measured,
     /// The outer call of the same function this call paused, if any.
     paused: Option<Paused>,
     /// The peak of the enclosing measurement when this call began (or last resumed).
@@ -87,14 +100,25 @@ struct Core {
     _process: Option<alloc::ProcessCounting>,
     /// The call's entry on the `mprof run` timeline, when the program runs under it.
     timeline: Option<crate::timeline::Call>,
+    /// The thread's counters, for a function's call (reached once, when the call starts): the
+    /// probes read them without a thread-local access. `None` for an `async fn` call, which
+    /// may move between threads (see `Guard`'s `Send`).
+    counters: Option<&'static alloc::ThreadCounters>,
 }
+
+// SAFETY: `counters` is `Some` only in the call of a function, whose guard never leaves its
+// thread (see `Guard`'s `Send`); otherwise a `Core` holds `Sync` cells and plain values.
+unsafe impl Send for Core {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Core {}
 
 impl Core {
     /// A call that records nothing (see `passthrough`).
+    #[cold]
     fn passthrough(meta: &'static FnMeta) -> Core {
         Core {
             meta,
-            source: Source::Rss,
+            source: Measured::ResidentSetSize,
             paused: None,
             saved_peak: I64::new(0),
             entry_live: 0,
@@ -105,51 +129,79 @@ impl Core {
             unwinding_at_entry: false,
             _process: None,
             timeline: None,
+            counters: None,
         }
+    }
+
+    /// The heap now: the thread's (through the counters the call keeps) or another.
+    #[inline(always)]
+    fn sample(&self) -> Sample {
+        match (self.source, self.counters) {
+            (Measured::ThreadHeap, Some(counters)) => counters.sample(),
+            (source, _) => source.sample(),
+        }
+    }
+
+    #[inline(always)]
+    fn restore_peak(&self, peak: i64) {
+        match (self.source, self.counters) {
+            (Measured::ThreadHeap, Some(counters)) => counters.restore_peak(peak),
+            (source, _) => source.restore_peak(peak),
+        }
+    }
+
+    /// The thread's allocator events so far (see `Guard::step`).
+    #[inline(always)]
+    fn events(&self) -> u64 {
+        match self.counters {
+            Some(counters) => counters.events(),
+            None => alloc::thread_events(),
+        }
+    }
+
+    /// The heap an outermost call follows, while it is not known yet whether the counting
+    /// allocator is installed (the process's first calls).
+    #[cold]
+    fn choose(meta: &'static FnMeta) -> Measured {
+        alloc::untracked(|| Measured::choose(meta.options.threads))
     }
 
     /// A call starts: records the heap at entry on the attribute's row. `owned`: the table is
     /// the call's own (an `async fn`'s), not the thread's.
     fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
-        if alloc::passing_through() {
+        let counters = alloc::thread_counters();
+        let through = match counters {
+            Some(counters) => counters.passing_through(),
+            None => true,
+        };
+        if through {
             return Core::passthrough(meta);
         }
+        // An `async fn` call may move between threads: it reaches the counters every time.
+        let counters = if owned { None } else { counters };
         let depth = t.head.depth.get();
         t.head.depth.set(depth + 1);
-        let outermost = depth == 0;
-        let (source, end) = if outermost {
-            let source = alloc::untracked(|| Source::choose(meta.options.threads));
-            t.head.measured.set(code_of(source.measured()));
-            (source, crate::run::end_of_call(meta, t, owned))
-        } else {
-            // Inner (recursive) calls follow the outermost call's heap.
-            (
-                measured_source(measured_of(t.head.measured.get())),
-                End::Inner,
-            )
+        if depth != 0 {
+            return Core::enter_nested(meta, t, counters);
+        }
+        let source = match alloc::installed_known() {
+            // Known (after the first call of the process): no work of the profiler's own.
+            Some(true) => Measured::counted(meta.options.threads),
+            _ => Core::choose(meta),
         };
+        t.head.measured.set(code_of(source));
+        let end = crate::run::end_of_call(meta, t, counters);
         let process = match source {
-            Source::Process => Some(alloc::ProcessCounting::start()),
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
             _ => None,
         };
         let timeline = crate::timeline::enter(meta);
-        let now = source.sample();
-        // An outer call of this function is running: its line pauses here.
-        let paused = (!outermost).then(|| {
-            t.charge_running(&now);
-            t.head.run.save()
-        });
-        if outermost {
-            t.head.entry.set(t.head.entry.get().max(now.live));
-        }
-        t.start_line(0, true, &now);
-        t.head.run.max_peak.set(now.live);
-        Core {
+        let mut core = Core {
             meta,
             source,
-            paused,
-            saved_peak: I64::new(now.peak),
-            entry_live: now.live,
+            paused: None,
+            saved_peak: I64::new(0),
+            entry_live: 0,
             closed: Flag::new(false),
             suspended: Flag::new(false),
             end,
@@ -157,7 +209,57 @@ impl Core {
             unwinding_at_entry: std::thread::panicking(),
             _process: process,
             timeline,
+            counters,
+        };
+        let now = core.sample();
+        if now.live > t.head.entry.get() {
+            t.head.entry.set(now.live);
         }
+        t.start_line(0, true, &now);
+        t.head.run.max_peak.set(now.live);
+        core.saved_peak = I64::new(now.peak);
+        core.entry_live = now.live;
+        core
+    }
+
+    /// A nested (recursive) call starts: it follows the outermost call's heap, and the outer
+    /// call's running line pauses until it ends.
+    #[cold]
+    #[inline(never)]
+    fn enter_nested(
+        meta: &'static FnMeta,
+        t: Parts<'_>,
+        counters: Option<&'static alloc::ThreadCounters>,
+    ) -> Core {
+        let source = measured_of(t.head.measured.get());
+        let process = match source {
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
+            _ => None,
+        };
+        let timeline = crate::timeline::enter(meta);
+        let mut core = Core {
+            meta,
+            source,
+            paused: None,
+            saved_peak: I64::new(0),
+            entry_live: 0,
+            closed: Flag::new(false),
+            suspended: Flag::new(false),
+            end: End::Inner,
+            passthrough: false,
+            unwinding_at_entry: std::thread::panicking(),
+            _process: process,
+            timeline,
+            counters,
+        };
+        let now = core.sample();
+        t.charge_running(&now);
+        core.paused = Some(t.head.run.save());
+        t.start_line(0, true, &now);
+        t.head.run.max_peak.set(now.live);
+        core.saved_peak = I64::new(now.peak);
+        core.entry_live = now.live;
+        core
     }
 
     /// The general path of a probe: sample the heap, charge the running line, start row `idx`.
@@ -166,7 +268,7 @@ impl Core {
         if self.passthrough {
             return;
         }
-        let now = self.source.sample();
+        let now = self.sample();
         t.charge_running(&now);
         t.start_line(idx, count, &now);
     }
@@ -194,15 +296,28 @@ impl Core {
         // Sampling restarts the thread's peak, which the enclosing measurement gets back below;
         // a cancelled call does not sample at all, leaving that peak as it is.
         if !cancelled {
-            let now = self.source.sample();
-            t.charge_running(&now);
+            let run = &head.run;
+            let now = if matches!(self.source, Measured::ThreadHeap)
+                && self.events() == run.events.get()
+            {
+                // Nothing was allocated or freed since the last probe: the running line ended
+                // where it started (see `Guard::step`), and the thread's peak is the heap then.
+                run.unchanged()
+            } else {
+                let now = self.sample();
+                t.charge_running(&now);
+                now
+            };
             if !self.closed.get() && !panicking {
                 // Left by `?`: the closing brace still ends the call, with the heap as it is now.
                 if let Some(cell) = t.lines.last() {
                     cell.start(now.live, true);
                 }
             }
-            let call_peak = head.run.max_peak.get().max(now.peak);
+            let mut call_peak = head.run.max_peak.get();
+            if now.peak > call_peak {
+                call_peak = now.peak;
+            }
             match self.paused {
                 Some(outer) => {
                     // The outer call's line goes on from here; the heap it reached while it
@@ -222,15 +337,16 @@ impl Core {
                     }
                 }
             }
-            self.source
-                .restore_peak(self.saved_peak.get().max(call_peak));
+            let saved = self.saved_peak.get();
+            self.restore_peak(if saved > call_peak { saved } else { call_peak });
         }
         if let Some(call) = self.timeline.take() {
             crate::timeline::exit(call, self.meta);
         }
         match self.end {
             End::Inner | End::Keep => {}
-            End::Report | End::Copy => crate::run::report(self.meta, t, self.end == End::Copy),
+            End::Report => crate::run::report(self.meta, t, false),
+            End::Copy => crate::run::report(self.meta, t, true),
             End::Fold => crate::run::fold(self.meta, t),
         }
     }
@@ -241,17 +357,16 @@ impl Core {
         if self.passthrough {
             return;
         }
-        let now = self.source.sample();
+        let now = self.sample();
         t.charge_running(&now);
-        self.source
-            .restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
+        self.restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
         self.suspended.set(true);
     }
 
     /// The next poll begins, maybe on another thread: intervals restart here.
     fn wake(&self, t: Parts<'_>) {
         if self.suspended.replace(false) {
-            let now = self.source.sample();
+            let now = self.sample();
             self.saved_peak.set(now.peak);
             t.head.run.restart(&now);
             t.head.run.max_peak.set(now.live);
@@ -263,8 +378,22 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     /// Starts a call: records the heap at entry on the attribute's row.
     #[inline]
     pub fn enter(meta: &'static FnMeta, key: K) -> Self {
-        let core = key.with(|t| Core::enter(meta, t.parts(), !K::THREAD_LOCAL));
-        Guard { key, core }
+        let (table, core) = match key.own() {
+            Some(t) => (std::ptr::null(), Core::enter(meta, t.parts(), true)),
+            None => key.with(|t| (t as *const Table<N>, Core::enter(meta, t.parts(), false))),
+        };
+        Guard { key, table, core }
+    }
+
+    /// The call's table.
+    #[inline(always)]
+    fn table(&self) -> &Table<N> {
+        match self.key.own() {
+            Some(t) => t,
+            // SAFETY: a function's thread-local table, reached on this thread when the call
+            // began; the guard never leaves the thread, which outlives the call.
+            None => unsafe { &*self.table },
+        }
     }
 
     /// Closes the running line's interval and opens row `idx`'s.
@@ -285,22 +414,21 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
         // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
         // `count`: whether the row starts an occurrence; `None`: unless it is the running row
         // already.
-        let changed = self.key.with(|t| {
-            let run = &t.head.run;
-            let count = count.unwrap_or_else(|| run.cur.get() != idx as u64);
-            if alloc::thread_events() != run.events.get() {
-                return Some(count);
-            }
-            let live = run.live.get();
-            let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
-            run.mem_before.set(before);
-            run.cur.set(idx as u64);
-            None
-        });
-        if let Some(count) = changed {
-            self.key
-                .with(|t| self.core.step_sampled(t.parts(), idx, count));
+        // (Written without closures or helpers of the standard library, which are calls in
+        // unoptimised builds.)
+        let t = self.table();
+        let run = &t.head.run;
+        let count = match count {
+            Some(count) => count,
+            None => run.cur.get() != idx as u64,
+        };
+        if self.core.events() != run.events.get() {
+            self.core.step_sampled(t.parts(), idx, count);
+            return;
         }
+        let before = t.lines[idx].start(run.live.get(), count);
+        run.mem_before.set(before);
+        run.cur.set(idx as u64);
     }
 
     /// A statement starts on row `idx`: one more occurrence of that line.
@@ -368,8 +496,13 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
 
 impl<K: TableKey<Table<N>>, const N: usize> Drop for Guard<K, N> {
     fn drop(&mut self) {
-        let core = &mut self.core;
-        self.key.with(|t| core.leave(t.parts()));
+        let Guard { key, table, core } = self;
+        let t = match key.own() {
+            Some(t) => t,
+            // SAFETY: as in `Guard::table`.
+            None => unsafe { &**table },
+        };
+        core.leave(t.parts());
     }
 }
 
@@ -413,6 +546,12 @@ pub trait TableKey<T> {
 
     /// Runs `f` with the table.
     fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R;
+
+    /// The table, when the key holds it (an `async fn` call's own).
+    #[inline(always)]
+    fn own(&self) -> Option<&T> {
+        None
+    }
 }
 
 /// The table of one `async fn` call, inside its future.
@@ -425,6 +564,11 @@ impl<T> TableKey<T> for Owned<T> {
     #[inline(always)]
     fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         f(&self.0)
+    }
+
+    #[inline(always)]
+    fn own(&self) -> Option<&T> {
+        Some(&self.0)
     }
 }
 
@@ -441,11 +585,11 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     }
 
     fn suspend(&self) {
-        self.key.with(|t| self.core.suspend(t.parts()));
+        self.core.suspend(self.table().parts());
     }
 
     fn wake(&self) {
-        self.key.with(|t| self.core.wake(t.parts()));
+        self.core.wake(self.table().parts());
     }
 }
 
@@ -457,95 +601,87 @@ impl<const N: usize> Guard<Owned<Table<N>>, N> {
     }
 }
 
-/// A heap the probes read.
-#[derive(Clone, Copy)]
-pub(crate) enum Source {
-    Thread,
-    Process,
-    External(&'static (dyn crate::backend::ExternalStats + Sync)),
-    Rss,
-}
-
-impl Source {
+impl Measured {
     /// The heap a report or measurement follows, given what is installed.
-    pub(crate) fn choose(threads: Threads) -> Source {
+    pub(crate) fn choose(threads: Threads) -> Measured {
         if alloc::allocator_installed() {
-            match threads {
-                Threads::Current => Source::Thread,
-                Threads::All => Source::Process,
-            }
-        } else if let Some(ext) = crate::backend::external() {
-            Source::External(ext)
+            Measured::counted(threads)
+        } else if crate::backend::external().is_some() {
+            Measured::StatsAlloc
         } else {
-            Source::Rss
+            Measured::ResidentSetSize
         }
     }
 
-    pub(crate) fn measured(self) -> Measured {
-        match self {
-            Source::Thread => Measured::ThreadHeap,
-            Source::Process => Measured::ProcessHeap,
-            Source::External(_) => Measured::StatsAlloc,
-            Source::Rss => Measured::ResidentSetSize,
+    /// The heap [`Allocator`](crate::Allocator) counts for `threads`.
+    #[inline]
+    fn counted(threads: Threads) -> Measured {
+        match threads {
+            Threads::Current => Measured::ThreadHeap,
+            Threads::All => Measured::ProcessHeap,
         }
     }
 
+    /// The heap now. (The thread's heap, the common case, without a jump table.)
     #[inline(always)]
     pub(crate) fn sample(self) -> Sample {
+        if matches!(self, Measured::ThreadHeap) {
+            return alloc::sample_thread();
+        }
+        self.sample_other()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sample_other(self) -> Sample {
         match self {
-            Source::Thread => alloc::sample_thread(),
-            Source::Process => alloc::sample_process(),
-            Source::External(ext) => {
-                // Another allocator's code: a profiled function it reaches passes through.
-                let s = {
-                    let _through = alloc::PassThrough::start();
-                    ext.stats()
-                };
-                Sample {
-                    live: s.live(),
-                    peak: s.live(),
-                    allocations: s.allocations,
-                    reallocations: s.reallocations,
-                    allocated: s.bytes_allocated,
-                    events: u64::MAX,
-                }
-            }
-            Source::Rss => {
-                // The first read opens the file (which may allocate): what that reaches passes
-                // through.
-                let live = {
-                    let _through = alloc::PassThrough::start();
-                    crate::backend::resident_set_size().unwrap_or(0)
-                };
-                Sample {
-                    live,
-                    peak: live,
-                    events: u64::MAX,
-                    ..Sample::default()
-                }
-            }
+            Measured::ThreadHeap => alloc::sample_thread(),
+            Measured::ProcessHeap => alloc::sample_process(),
+            Measured::StatsAlloc => sample_external(),
+            Measured::ResidentSetSize => sample_rss(),
         }
     }
 
     #[inline(always)]
     pub(crate) fn restore_peak(self, peak: i64) {
         match self {
-            Source::Thread => alloc::restore_thread_peak(peak),
-            Source::Process => alloc::restore_process_peak(peak),
-            Source::External(_) | Source::Rss => {}
+            Measured::ThreadHeap => alloc::restore_thread_peak(peak),
+            Measured::ProcessHeap => alloc::restore_process_peak(peak),
+            Measured::StatsAlloc | Measured::ResidentSetSize => {}
         }
     }
 }
 
-fn measured_source(measured: Measured) -> Source {
-    match measured {
-        Measured::ThreadHeap => Source::Thread,
-        Measured::ProcessHeap => Source::Process,
-        Measured::StatsAlloc => match crate::backend::external() {
-            Some(ext) => Source::External(ext),
-            None => Source::Rss,
-        },
-        Measured::ResidentSetSize => Source::Rss,
+/// stats_alloc's counters (see [`use_stats_alloc`](crate::use_stats_alloc)).
+#[cold]
+fn sample_external() -> Sample {
+    // Another allocator's code: a profiled function it reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let Some(ext) = crate::backend::external() else {
+        return sample_rss();
+    };
+    let s = ext.stats();
+    Sample {
+        live: s.live(),
+        peak: s.live(),
+        allocations: s.allocations,
+        reallocations: s.reallocations,
+        allocated: s.bytes_allocated,
+        events: u64::MAX,
+    }
+}
+
+/// The resident set size (no counting allocator).
+#[cold]
+fn sample_rss() -> Sample {
+    // The first read opens the file (which may allocate): what that reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let live = crate::backend::resident_set_size().unwrap_or(0);
+    Sample {
+        live,
+        peak: live,
+        events: u64::MAX,
+        ..Sample::default()
     }
 }
 

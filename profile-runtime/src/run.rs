@@ -159,18 +159,34 @@ thread_local! {
 /// start: report at once (per call, held for a limit, or inside a `capture`), keep the
 /// figures in the thread's table (listing it if needed), or fold them into the store.
 #[inline]
-pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> End {
-    if meta.options.stream == Stream::Held {
+pub(crate) fn end_of_call(
+    meta: &'static FnMeta,
+    t: Parts<'_>,
+    counters: Option<&crate::alloc::ThreadCounters>,
+) -> End {
+    // (Patterns, not `==`: a derived `eq` is a call in unoptimised builds.)
+    if matches!(meta.options.stream, Stream::Held) {
         return End::Report;
     }
-    if crate::output::when(meta.options.report) == When::Call {
+    if matches!(crate::output::when(meta.options.report), When::Call) {
         // The run's page shows every call written to a stream, per-call ones too.
-        if crate::output::html_path().is_some() && !crate::output::capturing() {
-            return End::Copy;
+        if crate::output::html_path().is_some() {
+            let capturing = match counters {
+                Some(counters) => counters.captures.get() != 0,
+                None => capturing(),
+            };
+            if !capturing {
+                return End::Copy;
+            }
         }
         return End::Report;
     }
-    if crate::output::capturing() {
+    let (capturing, owned) = match counters {
+        Some(counters) => (counters.captures.get() != 0, false),
+        // An `async fn` call (the only one without the counters at hand).
+        None => (capturing(), true),
+    };
+    if capturing {
         // This call's report goes to the capture: the calls before it stay the run's.
         if t.has_calls() {
             fold(meta, t);
@@ -184,6 +200,14 @@ pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> E
         return End::Keep;
     }
     list(meta, t)
+}
+
+/// Whether a `capture` is open on this thread.
+fn capturing() -> bool {
+    match crate::alloc::thread_counters() {
+        Some(counters) => counters.captures.get() != 0,
+        None => false,
+    }
 }
 
 /// Lists a thread's table in the store (its first run-wide call on the thread).
@@ -247,9 +271,25 @@ pub(crate) fn fold(meta: &'static FnMeta, t: Parts<'_>) {
     });
 }
 
-/// Writes the run's reports and summary: what every thread recorded so far. Called when the
-/// process exits; later calls write nothing.
-pub(crate) fn write_reports() {
+/// Writes the run-wide reports (`report = "exit"`) and the run's summary now, with what every
+/// thread recorded so far, instead of when the process exits: for a program that ends without
+/// exiting (killed by a signal it handles, `std::process::abort`, `panic = "abort"`). Only the
+/// first call (or the exit) writes them; calls made afterwards are not reported.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(report = "exit", stream = "stderr")]
+/// fn work(n: usize) -> usize {
+///     vec![0u8; n].len()
+/// }
+/// for n in 0..100 {
+///     work(n);
+/// }
+/// // One report of the 100 calls, and the summary, on stderr now.
+/// memory_profiler::write_run_reports();
+/// ```
+pub fn write_run_reports() {
     crate::alloc::untracked(|| {
         let reports = {
             let mut store = store();
@@ -280,7 +320,7 @@ pub(crate) fn write_reports() {
 /// Installs [`at_exit`] to run when the process exits (`main` returns, `std::process::exit`,
 /// the end of a test binary).
 fn hook() {
-    #[cfg(any(unix, windows))]
+    #[cfg(all(any(unix, windows), not(miri)))]
     {
         extern "C" {
             fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
@@ -292,6 +332,7 @@ fn hook() {
             warn_no_hook();
         }
     }
+    // (Miri runs no code at exit: `write_run_reports` writes the reports there.)
     #[cfg(not(any(unix, windows)))]
     warn_no_hook();
 }
@@ -306,5 +347,5 @@ fn warn_no_hook() {
 
 /// Runs when the process exits: writes the run's reports. Nothing may unwind out of it.
 extern "C" fn at_exit() {
-    let _ = std::panic::catch_unwind(write_reports);
+    let _ = std::panic::catch_unwind(write_run_reports);
 }

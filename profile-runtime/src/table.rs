@@ -73,17 +73,19 @@ impl LineCell {
                 .get()
                 .wrapping_add(now.live.wrapping_sub(start_live)),
         );
-        self.mem.set(run.mem_before.get().max(now.live));
+        let before = run.mem_before.get();
+        self.mem
+            .set(if before > now.live { before } else { now.live });
         let peak = now.peak.wrapping_sub(start_live);
         if peak > self.peak.get() {
             self.peak.set(peak);
         }
-        let add = |cell: &U64, now: u64, start: &U64| {
-            cell.set(cell.get().wrapping_add(now.wrapping_sub(start.get())));
-        };
-        add(&self.allocs, now.allocations, &run.allocs);
-        add(&self.reallocs, now.reallocations, &run.reallocs);
-        add(&self.bytes, now.allocated, &run.allocated);
+        self.allocs
+            .add(now.allocations.wrapping_sub(run.allocs.get()));
+        self.reallocs
+            .add(now.reallocations.wrapping_sub(run.reallocs.get()));
+        self.bytes
+            .add(now.allocated.wrapping_sub(run.allocated.get()));
     }
 }
 
@@ -166,8 +168,9 @@ impl Parts<'_> {
     /// Charges the running line what happened since its interval started.
     pub(crate) fn charge_running(self, now: &Sample) {
         let run = &self.head.run;
-        if let Some(cell) = self.lines.get(run.cur.get() as usize) {
-            cell.charge(run, now);
+        let cur = run.cur.get() as usize;
+        if cur < self.lines.len() {
+            self.lines[cur].charge(run, now);
         }
         if now.peak > run.max_peak.get() {
             run.max_peak.set(now.peak);
@@ -175,11 +178,15 @@ impl Parts<'_> {
     }
 
     /// Row `idx` starts (an occurrence if `count`) with the heap at `now`.
+    #[inline]
     pub(crate) fn start_line(self, idx: usize, count: bool, now: &Sample) {
-        let before = self
-            .lines
-            .get(idx)
-            .map_or(0, |cell| cell.start(now.live, count));
+        // (Without closures or helpers of the standard library, which are calls in unoptimised
+        // builds, as every hot path of the recorder.)
+        let before = if idx < self.lines.len() {
+            self.lines[idx].start(now.live, count)
+        } else {
+            0
+        };
         self.head.run.mem_before.set(before);
         self.head.run.cur.set(idx as u64);
         self.head.run.restart(now);
@@ -306,6 +313,21 @@ impl Run {
         self.events.set(now.events);
     }
 
+    /// The heap as it was when the interval started, which it still is when the allocator did
+    /// nothing since (its events are the same).
+    #[inline(always)]
+    pub(crate) fn unchanged(&self) -> Sample {
+        let live = self.live.get();
+        Sample {
+            live,
+            peak: live,
+            allocations: self.allocs.get(),
+            reallocations: self.reallocs.get(),
+            allocated: self.allocated.get(),
+            events: self.events.get(),
+        }
+    }
+
     pub(crate) fn save(&self) -> Paused {
         Paused {
             cur: self.cur.get(),
@@ -324,20 +346,23 @@ impl Run {
     }
 }
 
-const MEASURED: [Measured; 4] = [
-    Measured::ThreadHeap,
-    Measured::ProcessHeap,
-    Measured::StatsAlloc,
-    Measured::ResidentSetSize,
-];
-
+/// The heap a table's calls follow, as its head stores it.
+#[inline]
 pub(crate) fn measured_of(code: u64) -> Measured {
-    MEASURED
-        .get(code as usize)
-        .copied()
-        .unwrap_or(Measured::ThreadHeap)
+    match code {
+        1 => Measured::ProcessHeap,
+        2 => Measured::StatsAlloc,
+        3 => Measured::ResidentSetSize,
+        _ => Measured::ThreadHeap,
+    }
 }
 
+#[inline]
 pub(crate) fn code_of(measured: Measured) -> u64 {
-    MEASURED.iter().position(|m| *m == measured).unwrap_or(0) as u64
+    match measured {
+        Measured::ThreadHeap => 0,
+        Measured::ProcessHeap => 1,
+        Measured::StatsAlloc => 2,
+        Measured::ResidentSetSize => 3,
+    }
 }
