@@ -286,3 +286,29 @@ fn with_report_exit_the_page_and_the_text_have_every_function() {
     assert_eq!(cells(&page, &format!("f2-{v}"))[2], "46.9 KiB");
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn with_report_call_the_calls_reach_the_page_and_the_text_is_per_call() {
+    // Every function reported per call: nothing is run-wide for the text, and the page (its
+    // exit hook installed by the first call's copy) still has every function's calls summed.
+    let path = page_path("call.html");
+    let child = run_child(
+        "child_run",
+        &[
+            ("MEMORY_PROFILER_HTML", Some(path.to_str().unwrap())),
+            ("MEMORY_PROFILER_REPORT", Some("call")),
+        ],
+    );
+    assert!(child.success, "{}\n{}", child.stdout, child.stderr);
+    assert_eq!(child.stdout.matches("Filename: tests/html.rs").count(), 103);
+    assert!(!child.stdout.contains("Summary:"), "{}", child.stdout);
+    let page = std::fs::read_to_string(&path).unwrap();
+    let v = line_of("let v = vec![0u8; n];");
+    assert_eq!(
+        cells(&page, &format!("f1-{v}"))[2..5],
+        ["1000 B", "10 B", "100"]
+    );
+    let v = line_of("let v = vec![1u64; n];");
+    assert_eq!(cells(&page, &format!("f2-{v}"))[2], "46.9 KiB");
+    std::fs::remove_file(&path).unwrap();
+}
