@@ -1275,9 +1275,10 @@ fn char_or_lifetime(s: &str) -> (&'static str, usize) {
 
 /// The page's style: light, system fonts, tabular figures; the bars' colours are the key's.
 const CSS: &str = r#"
-:root{--fg:#1f2328;--mute:#59636e;--faint:#9aa4ae;--rule:#d1d9e0;--soft:#f6f8fa;--link:#0969da;--inc:#d1242f;--free:#1a7f37;--peak:#8250df;--alloc:#54aeff;--mark:#fff8c5}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--mute:#59636e;--faint:#9aa4ae;--rule:#d1d9e0;--line:#eef1f4;--soft:#f6f8fa;--hover:#f3f7fd;--link:#0969da;--inc:#d1242f;--free:#1a7f37;--freebg:#dafbe1;--peak:#8250df;--alloc:#54aeff;--mark:#fff8c5;--kw:#cf222e;--str:#0a3069;--com:#6e7781;--num:#0550ae;--mac:#8250df;--ty:#953800;--attr:#6639ba}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#9198a1;--faint:#656c76;--rule:#30363d;--line:#21262d;--soft:#161b22;--hover:#161f2d;--link:#4493f8;--inc:#f85149;--free:#3fb950;--freebg:#12351f;--peak:#a371f7;--alloc:#388bfd;--mark:#3b2e0a;--kw:#ff7b72;--str:#a5d6ff;--com:#8b949e;--num:#79c0ff;--mac:#d2a8ff;--ty:#ffa657;--attr:#d2a8ff}}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#fff}
+body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 code,td.t code{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}
 a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
 header.top{background:linear-gradient(120deg,#0b2e6f 0%,#1f5fc4 55%,#6d3fc0 100%);color:#fff;padding:22px 32px 0}
@@ -1296,11 +1297,11 @@ h2{font-size:19px;font-weight:650;margin:22px 0 10px;padding-bottom:6px;border-b
 h2 small,h3 small{font-size:13px;font-weight:400;color:var(--mute);margin-left:6px}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-th{font-size:12px;font-weight:600;color:var(--mute);text-align:right;padding:6px 10px;border-bottom:2px solid var(--rule);white-space:nowrap;background:#fff;vertical-align:bottom}
-td{padding:2px 10px;text-align:right;white-space:nowrap;border-bottom:1px solid #eef1f4}
+th{font-size:12px;font-weight:600;color:var(--mute);text-align:right;padding:6px 10px;border-bottom:2px solid var(--rule);white-space:nowrap;background:var(--bg);vertical-align:bottom}
+td{padding:2px 10px;text-align:right;white-space:nowrap;border-bottom:1px solid var(--line)}
 th.t,td.t,table.source td:last-child,table.all td:first-child,table.all td:last-child{text-align:left}
 td.neg{color:var(--free)}
-tbody tr:hover td{background-color:#f3f7fd}
+tbody tr:hover td{background-color:var(--hover)}
 tr:target td{background-color:var(--mark)!important}
 article.function:target{box-shadow:0 0 0 3px #f2cc60}
 th.bars,td.bars{width:170px;min-width:170px;padding:2px 12px 2px 6px}
@@ -1325,13 +1326,13 @@ table.source td:last-child{width:100%}
 table.source code{white-space:pre}
 tr.idle td,tr.idle td code *{color:var(--faint)!important}
 tr.entry td{color:var(--mute)}
-tr.close td{border-top:1px dashed #e3e8ee}
-.freed{margin-left:14px;font-size:12px;color:var(--free);background:#dafbe1;border-radius:10px;padding:0 8px}
+tr.close td{border-top:1px dashed var(--rule)}
+.freed{margin-left:14px;font-size:12px;color:var(--free);background:var(--freebg);border-radius:10px;padding:0 8px}
 .badge{font-size:12px;font-weight:500;background:#ffebe9;color:#a40e26;border-radius:10px;padding:1px 8px;vertical-align:middle}
 .note{color:var(--mute);font-size:13px}
 article.function>.note{margin:6px 16px}
 code b,code i,code u,code s,code em,code var,code dfn{font:inherit;text-decoration:none;font-style:normal;font-weight:inherit}
-code b{color:#cf222e}code i{color:#0a3069}code u{color:#6e7781;font-style:italic}code s{color:#0550ae}code em{color:#8250df}code var{color:#953800}code dfn{color:#6639ba}
+code b{color:var(--kw)}code i{color:var(--str)}code u{color:var(--com);font-style:italic}code s{color:var(--num)}code em{color:var(--mac)}code var{color:var(--ty)}code dfn{color:var(--attr)}
 .search{display:none;margin:0 0 10px;color:var(--mute)}
 html.js .search{display:block}
 #q{font:inherit;font-size:14px;padding:6px 10px;width:min(420px,100%);border:1px solid var(--rule);border-radius:6px;margin-right:8px}
@@ -1345,9 +1346,9 @@ table.all td:last-child{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",M
 a.fn,table.all td:first-child a{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
 figure.plot{margin:0}
 figure.plot svg{width:100%;max-width:1200px;height:auto;display:block;font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-.grid line{stroke:#e4e8ec;stroke-width:1}.grid text{fill:var(--mute)}
-.axis{stroke:#8c959f;stroke-width:1}
-.mem{fill:none;stroke:#1f2328;stroke-width:1.6;stroke-linejoin:round}
+.grid line{stroke:var(--line);stroke-width:1}.grid text{fill:var(--mute)}
+.axis{stroke:var(--faint);stroke-width:1}
+.mem{fill:none;stroke:var(--fg);stroke-width:1.6;stroke-linejoin:round}
 .area{fill:#1f5fc4;fill-opacity:.08}
 .peak{fill:#d1242f}
 .band{fill-opacity:.10}.lane{fill-opacity:.9}
