@@ -95,6 +95,10 @@ enum Command {
         #[arg(allow_negative_numbers = true)]
         profiles: Vec<String>,
     },
+    /// Build one self-contained HTML page of a run from its JSON reports and, if given, its
+    /// .dat file (the page MEMORY_PROFILER_HTML writes at the end of a run).
+    #[command(arg_required_else_help = true)]
+    Html(mprof::html::HtmlArgs),
     /// List the profiles of the current folder, with their indices.
     List,
     /// Remove every profile of the current folder.
@@ -300,6 +304,11 @@ fn execute(command: Command) -> Result<ExitCode, Failure> {
                     println!("  Child {child}\t\t\t{peak:.3} MiB");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Html(args) => {
+            let written = mprof::html::execute(&args)?;
+            eprintln!("mprof: page written to {}", written.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::List => {

@@ -221,7 +221,7 @@ pub(crate) fn write_str_escaped(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn measured_name(measured: Measured) -> &'static str {
+pub(crate) fn measured_name(measured: Measured) -> &'static str {
     match measured {
         Measured::ThreadHeap => "thread_heap",
         Measured::ProcessHeap => "process_heap",

@@ -21,6 +21,7 @@ mod run;
 mod table;
 mod timeline;
 
+mod html;
 mod json;
 mod names;
 mod report;
@@ -44,8 +45,15 @@ pub use summary::{FunctionSummary, LineSummary, Summary};
 /// The environment variables a profiled program reads, and the `FUNC` line it writes under
 /// `mprof run`: what the `mprof` tool and the program agree on.
 pub mod env {
-    pub use crate::spec::{DAT_VAR, FORMAT_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR};
+    pub use crate::spec::{DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR};
     pub use crate::timeline::func_line;
+}
+
+/// What `mprof html` builds the page of a run with, from the run's JSON reports and its
+/// `.dat` file. Not public API: it changes without notice.
+#[doc(hidden)]
+pub mod __page {
+    pub use crate::html::{page, report, reports, row, Timeline, TimelineCall};
 }
 
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.

@@ -29,8 +29,14 @@ pub(crate) fn function_name(meta: &'static FnMeta) -> &'static str {
 /// `module.Class.method`), and no space (readers split the line on spaces): `, ` becomes `,`
 /// and any other space `_` (`tournament.<Strategy_as_Play>.next`).
 pub(crate) fn dotted_name(meta: &'static FnMeta) -> String {
-    let name = function_name(meta).replace(", ", ",").replace(' ', "_");
-    format!("{}.{}", meta.module_path, name).replace("::", ".")
+    dotted(meta.module_path, function_name(meta))
+}
+
+/// [`dotted_name`] from a report's module path and function name (the run's page matches its
+/// reports with the `FUNC` lines of its timeline by it).
+pub(crate) fn dotted(module_path: &str, function: &str) -> String {
+    let name = function.replace(", ", ",").replace(' ', "_");
+    format!("{module_path}.{name}").replace("::", ".")
 }
 
 /// The owner written before `::method`, from `type_name::<Self>()`: the type without module

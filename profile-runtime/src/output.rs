@@ -16,7 +16,9 @@ use std::io::Write as _;
 use std::sync::{Mutex, OnceLock};
 
 use crate::report::{Report, Reports};
-use crate::spec::{Format, Options, Stream, When, DAT_VAR, FORMAT_VAR, REPORTS_VAR, REPORT_VAR};
+use crate::spec::{
+    Format, Options, Stream, When, DAT_VAR, FORMAT_VAR, HTML_VAR, REPORTS_VAR, REPORT_VAR,
+};
 use crate::summary::Summary;
 
 thread_local! {
@@ -274,12 +276,30 @@ pub(crate) fn emit(report: Report, options: &Options) {
     write(options.stream, &text);
 }
 
+/// The file of the run's HTML page ([`HTML_VAR`]), if asked for. Read once.
+pub(crate) fn html_path() -> Option<&'static str> {
+    static PATH: OnceLock<Option<String>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        crate::alloc::untracked(|| {
+            std::env::var(HTML_VAR)
+                .ok()
+                .filter(|path| !path.trim().is_empty())
+        })
+    })
+    .as_deref()
+}
+
 /// Writes a run's reports at its end: each stream gets its functions' reports (in the order of
-/// their files and lines) then the summary of those functions, in each report's format.
+/// their files and lines) then the summary of those functions, in each report's format; and,
+/// if asked, the run's HTML page gets every report (those of per-call functions too, whose
+/// text was written after each call).
 pub(crate) fn emit_run(reports: Vec<(Options, Report)>) {
+    if let Some(path) = html_path() {
+        write_page(path, &reports);
+    }
     let mut groups: Vec<(Stream, Format, Reports)> = Vec::new();
     for (options, report) in reports {
-        if !wanted(options.stream) {
+        if matches!(when(options.report), When::Call) || !wanted(options.stream) {
             continue;
         }
         let format = format(options.format);
@@ -312,6 +332,31 @@ pub(crate) fn emit_run(reports: Vec<(Options, Report)>) {
             }
         };
         write(stream, &text);
+    }
+}
+
+/// Writes the run's HTML page to `path`: every report, and the plot of the `.dat` file when
+/// the program runs under `mprof run` (its samples up to now). A failure is said on stderr.
+fn write_page(path: &str, reports: &[(Options, Report)]) {
+    let mut all = Reports::default();
+    for (_, report) in reports {
+        all.push(report.clone());
+    }
+    let title = std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "the run".to_owned());
+    let timeline = mprof().and_then(|sink| {
+        let text = std::fs::read_to_string(&sink.path).ok()?;
+        Some(crate::html::Timeline::parse_dat(&text))
+    });
+    let page = crate::html::page(&all, &title, timeline.as_ref());
+    if let Err(err) = File::create(path).and_then(|mut file| file.write_all(page.as_bytes())) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "memory_profiler: cannot write the run's page to {path} (from {HTML_VAR}): {err}"
+        );
     }
 }
 

@@ -345,10 +345,8 @@ impl Core {
         }
         match self.end {
             End::Inner | End::Keep => {}
-            End::Report => {
-                let meta = self.meta;
-                alloc::untracked(|| crate::output::emit(t.take_report(meta, true), &meta.options));
-            }
+            End::Report => crate::run::report(self.meta, t, false),
+            End::Copy => crate::run::report(self.meta, t, true),
             End::Fold => crate::run::fold(self.meta, t),
         }
     }

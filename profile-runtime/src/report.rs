@@ -160,6 +160,40 @@ impl Report {
         }
     }
 
+    /// A report read back from its JSON (by `mprof html`): the text options are the
+    /// defaults, with the Peak and Allocs columns. The function's own name is its qualified
+    /// name's last part, and its first row is an attribute's when its text is one (a
+    /// function profiled through its impl, trait or module starts at its signature).
+    pub(crate) fn from_parts(
+        (function, module_path, file): (&'static str, &'static str, &'static str),
+        rows: Vec<Row>,
+        peak: i64,
+        measured: Measured,
+        (panicked, cancelled, run_wide): (bool, bool, bool),
+    ) -> Report {
+        let name = function.rsplit("::").next().unwrap_or(function);
+        let attribute_row = rows
+            .first()
+            .is_some_and(|row| row.text.trim_start().starts_with("#["));
+        Report {
+            function,
+            name,
+            module_path,
+            file,
+            rows,
+            peak,
+            measured,
+            panicked,
+            cancelled,
+            run_wide,
+            attribute_row,
+            precision: 1,
+            unit: Unit::MiB,
+            show_peak: true,
+            show_allocs: true,
+        }
+    }
+
     /// The report of one outermost call with its Mem usage relative to the heap at the call's
     /// entry (the attribute's row then shows 0).
     pub(crate) fn into_relative(mut self) -> Report {

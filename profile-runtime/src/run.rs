@@ -90,7 +90,11 @@ impl Store {
         if !t.has_calls() {
             return;
         }
-        let report = t.take_report(meta, clear);
+        self.add(meta, t.take_report(meta, clear));
+    }
+
+    /// Adds a report of `meta`'s calls to its run-wide report.
+    fn add(&mut self, meta: &'static FnMeta, report: Report) {
         match self
             .reports
             .iter_mut()
@@ -115,6 +119,9 @@ pub(crate) enum End {
     /// Run-wide, for a table the store cannot keep a reference to (an `async fn` call's own,
     /// or a thread's that is being torn down): its figures are added to the store now.
     Fold,
+    /// As `Report`, and a copy of the report is added to the store: the run's page
+    /// ([`HTML_VAR`](crate::spec::HTML_VAR)) shows the calls of per-call functions too.
+    Copy,
 }
 
 /// Marks a thread whose tables the store lists; its destructor reads them when the thread ends.
@@ -158,9 +165,20 @@ pub(crate) fn end_of_call(
     counters: Option<&crate::alloc::ThreadCounters>,
 ) -> End {
     // (Patterns, not `==`: a derived `eq` is a call in unoptimised builds.)
-    if matches!(meta.options.stream, Stream::Held)
-        || matches!(crate::output::when(meta.options.report), When::Call)
-    {
+    if matches!(meta.options.stream, Stream::Held) {
+        return End::Report;
+    }
+    if matches!(crate::output::when(meta.options.report), When::Call) {
+        // The run's page shows every call written to a stream, per-call ones too.
+        if crate::output::html_path().is_some() {
+            let capturing = match counters {
+                Some(counters) => counters.captures.get() != 0,
+                None => capturing(),
+            };
+            if !capturing {
+                return End::Copy;
+            }
+        }
         return End::Report;
     }
     let (capturing, owned) = match counters {
@@ -222,6 +240,23 @@ fn list(meta: &'static FnMeta, t: Parts<'_>) -> End {
         }
         End::Keep
     })
+}
+
+/// Writes (or captures, or holds) the report of the call that just ended; with `copy`, adds
+/// it to the store too (for the run's page only: its text was written per call).
+pub(crate) fn report(meta: &'static FnMeta, t: Parts<'_>, copy: bool) {
+    crate::alloc::untracked(|| {
+        let report = t.take_report(meta, true);
+        if copy {
+            let mut store = store();
+            store.add(meta, report.clone());
+            if !store.hooked {
+                store.hooked = true;
+                hook();
+            }
+        }
+        crate::output::emit(report, &meta.options);
+    });
 }
 
 /// Adds the calls recorded in `t` to the store now.

@@ -186,3 +186,8 @@ pub const REPORTS_VAR: &str = "MEMORY_PROFILER_REPORTS";
 /// Under `mprof run`, the sampling interval in seconds: calls shorter than it add no `FUNC`
 /// line (they would not show on the plot).
 pub const INTERVAL_VAR: &str = "MEMORY_PROFILER_MPROF_INTERVAL";
+
+/// The environment variable that names the HTML page of a run: set, the run's reports (every
+/// profiled function's calls, whatever [`REPORT_VAR`] says for the text) are written there as
+/// one self-contained page when the process exits.
+pub const HTML_VAR: &str = "MEMORY_PROFILER_HTML";

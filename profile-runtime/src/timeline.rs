@@ -188,8 +188,9 @@ fn mib(bytes: u64) -> f64 {
 /// memory_profiler's `FUNC` line: the function's dotted name (`module.function`, with `::` in
 /// the module path written as `.`; a method as `module.Type.method`, as Python's qualified
 /// names, and `module.<Type_as_Trait>.method`: a reader splits the line on spaces, so the
-/// name has none, and `mprof plot` labels a bracket with the last dotted part), its resident memory in MiB and Unix time at entry and
-/// at exit, and its nesting level (which files of older memory_profilers lack).
+/// name has none, and `mprof plot` labels a bracket with the last dotted part), its resident
+/// memory in MiB and Unix time at entry and at exit, and its nesting level (which files of
+/// older memory_profilers lack).
 ///
 /// ```
 /// let line = memory_profiler::env::func_line("tournament.play", (1.5, 1700000000.125), (30.25, 1700000001.5), Some(2));
