@@ -16,5 +16,8 @@ pub use profile_runtime::use_stats_alloc;
 #[doc(inline)]
 pub use profile_runtime::env;
 
+#[doc(inline)]
+pub use profile_runtime::baseline;
+
 #[doc(hidden)]
 pub use profile_runtime::__private;

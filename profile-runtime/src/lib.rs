@@ -26,6 +26,7 @@ mod summary;
 
 mod output;
 
+pub mod baseline;
 mod limit;
 mod measure;
 
