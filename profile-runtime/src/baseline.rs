@@ -1006,7 +1006,9 @@ fn match_lines(
             old_used[i] = true;
             i += 1;
             j += 1;
-        } else if best[i + 1][j] >= best[i][j + 1] {
+        } else if best[i + 1][j] > best[i][j + 1] {
+            // (On a tie, the new line is left out: of two statements that swapped places, the
+            // one now first is the one that moved.)
             i += 1;
         } else {
             j += 1;

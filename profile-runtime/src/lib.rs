@@ -29,6 +29,7 @@ mod output;
 pub mod baseline;
 mod limit;
 mod measure;
+mod snapshots;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
@@ -42,7 +43,9 @@ pub use summary::{FunctionSummary, LineSummary, Summary};
 /// The environment variables a profiled program reads, and the `FUNC` line it writes under
 /// `mprof run`: what the `mprof` tool and the program agree on.
 pub mod env {
-    pub use crate::spec::{DAT_VAR, FORMAT_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR};
+    pub use crate::spec::{
+        BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR, UPDATE_VAR,
+    };
     pub use crate::timeline::func_line;
 }
 
@@ -50,10 +53,12 @@ pub mod env {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::alloc::{untracked, PassThrough};
+    pub use crate::baseline::{Tolerance, Tolerances};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, Guard, Owned, Polled, SharedTable, Table, TableKey, TailMark,
     };
+    pub use crate::snapshots::Baseline;
     pub use crate::spec::{FnMeta, Format, Options, Stream, Threads, Unit, When};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.

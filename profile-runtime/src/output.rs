@@ -22,8 +22,9 @@ use crate::summary::Summary;
 thread_local! {
     /// The last report of a `limit`ed function's body, until its limit guard takes it.
     static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
-    /// Open `capture` scopes of this thread, innermost last.
-    static CAPTURES: RefCell<Vec<Reports>> = const { RefCell::new(Vec::new()) };
+    /// Open `capture` scopes of this thread, innermost last, each with the id of its
+    /// [`CaptureScope`] (0 for `capture`'s own).
+    static CAPTURES: RefCell<Vec<(u64, Reports)>> = const { RefCell::new(Vec::new()) };
     /// How many `capture` scopes are open on this thread: what a profiled call reads (one
     /// destructor-free thread-local read) to know whether its report is wanted at once.
     static CAPTURING: Cell<u32> = const { Cell::new(0) };
@@ -86,7 +87,7 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
         }
     }
     crate::alloc::untracked(|| {
-        CAPTURES.with(|c| c.borrow_mut().push(Reports::default()));
+        CAPTURES.with(|c| c.borrow_mut().push((0, Reports::default())));
         CAPTURING.with(|c| c.set(c.get() + 1));
     });
     let scope = Scope;
@@ -96,8 +97,59 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
         let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
         CAPTURES.with(|c| c.borrow_mut().pop())
     })
+    .map(|(_, reports)| reports)
     .unwrap_or_default();
     (value, reports)
+}
+
+/// A capture opened by a guard rather than around a closure (a `limit` with a baseline
+/// captures the reports of the profiled functions its body calls): [`CaptureScope::close`]
+/// hands them back. It closes only on the thread that opened it, with the scopes opened inside
+/// it closed (an `async` body moved to another thread gets nothing, rather than another
+/// scope's reports).
+pub(crate) struct CaptureScope {
+    id: u64,
+}
+
+impl CaptureScope {
+    /// Opens a scope on this thread (as the profiler's own work).
+    pub(crate) fn open() -> CaptureScope {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Relaxed);
+        crate::alloc::untracked(|| {
+            let _ = CAPTURES.try_with(|c| c.borrow_mut().push((id, Reports::default())));
+            let _ = CAPTURING.try_with(|c| c.set(c.get() + 1));
+        });
+        CaptureScope { id }
+    }
+
+    /// Closes the scope: the reports it captured (as the profiler's own work).
+    pub(crate) fn close(self) -> Option<Reports> {
+        let id = self.id;
+        std::mem::forget(self);
+        crate::alloc::untracked(|| {
+            CAPTURES
+                .try_with(|c| {
+                    let mut scopes = c.borrow_mut();
+                    if scopes.last().is_some_and(|(top, _)| *top == id) {
+                        let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
+                        scopes.pop().map(|(_, reports)| reports)
+                    } else {
+                        None
+                    }
+                })
+                .ok()
+                .flatten()
+        })
+    }
+}
+
+impl Drop for CaptureScope {
+    fn drop(&mut self) {
+        let scope = CaptureScope { id: self.id };
+        drop(scope.close());
+    }
 }
 
 /// A setting read once from the environment: `parse` maps the trimmed, lowercased value; an
@@ -191,7 +243,7 @@ pub(crate) fn emit(report: Report, options: &Options) {
     }
     let report = match CAPTURES.try_with(|c| match c.try_borrow_mut() {
         Ok(mut scopes) => match scopes.last_mut() {
-            Some(top) => {
+            Some((_, top)) => {
                 top.add(report);
                 None
             }
@@ -256,6 +308,35 @@ pub(crate) fn emit_run(reports: Vec<(Options, Report)>) {
         };
         write(stream, &text);
     }
+}
+
+/// Says `text` on stderr past the test harness's capture (a direct write, not `eprint!`), so
+/// that it shows in `cargo test`'s output even when the test passes: what a test wrote into
+/// the repository (an allocation baseline) must not go unseen.
+pub(crate) fn notice(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes `text` to the file at `path` whole: into a file of its own beside it, then renamed
+/// over it, so that a reader (another test process) never sees it half written. Creates its
+/// folder if needed.
+pub(crate) fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    static N: AtomicU64 = AtomicU64::new(0);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        N.fetch_add(1, Relaxed)
+    ));
+    let written = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// What the writers of this process remember: the files written to (the first report to a

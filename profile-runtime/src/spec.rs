@@ -141,3 +141,13 @@ pub const REPORTS_VAR: &str = "MEMORY_PROFILER_REPORTS";
 /// Under `mprof run`, the sampling interval in seconds: calls shorter than it add no `FUNC`
 /// line (they would not show on the plot).
 pub const INTERVAL_VAR: &str = "MEMORY_PROFILER_MPROF_INTERVAL";
+
+/// The environment variable that says what `#[limit(baseline)]` tests do with their baseline
+/// files: `1` (or `always`) rewrites them with the run's figures (and the tests pass), `new`
+/// writes the run's figures beside each baseline that differs (`NAME.allocs.new`) for review,
+/// `no` writes nothing; unset (or `auto`), a missing baseline is written, unless `CI` is set.
+pub const UPDATE_VAR: &str = "MEMORY_PROFILER_UPDATE";
+
+/// The environment variable that names a folder where `#[limit(baseline)]` tests keep their
+/// baseline files, instead of a `snapshots/` folder beside each test's file.
+pub const BASELINE_DIR_VAR: &str = "MEMORY_PROFILER_BASELINE_DIR";
