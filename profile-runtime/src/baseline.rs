@@ -920,7 +920,8 @@ pub struct FunctionChange {
     pub old: Option<FunctionSide>,
     /// Its new side.
     pub new: Option<FunctionSide>,
-    /// Its lines, in the new order, each removed line after the line it followed.
+    /// Its lines, in the new order; the lines removed between two lines matched in place come
+    /// before those added there, as in a diff.
     pub lines: Vec<LineChange>,
 }
 
@@ -1035,17 +1036,27 @@ fn match_lines(
         new: None,
     };
     let mut out = Vec::with_capacity(n.max(m));
-    // Removed lines go after the line they followed in the old order: before the next new line
-    // matched in place.
+    // Between two statements matched in place, as a diff shows them: the old lines removed
+    // there, then the new lines added or moved there.
     let mut next_old = 0;
     for j in 0..m {
-        if let Some((i, Change::Same)) = matched[j] {
-            while next_old < i {
+        if next_old < n {
+            // The old place this new line comes before: that of the next line matched in place.
+            let bound = matched[j..]
+                .iter()
+                .find_map(|m| match m {
+                    Some((i, Change::Same)) => Some(*i),
+                    _ => None,
+                })
+                .unwrap_or(n);
+            while next_old < bound {
                 if !old_used[next_old] {
                     out.push(removed(next_old));
                 }
                 next_old += 1;
             }
+        }
+        if let Some((i, Change::Same)) = matched[j] {
             next_old = i + 1;
         }
         let (change, old) = match matched[j] {
@@ -1567,8 +1578,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                (Change::Added, "let d = vec![0u8; 400];", None, Some(12)),
                 (Change::Removed, "let b = vec![0u8; 200];", Some(12), None),
+                (Change::Added, "let d = vec![0u8; 400];", None, Some(12)),
                 (
                     Change::Same,
                     "let c = vec![0u8; 300]; // the third",
