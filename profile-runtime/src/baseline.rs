@@ -415,7 +415,8 @@ impl SnapshotFunction {
             .collect();
         SnapshotFunction::new(
             report.function(),
-            report.file(),
+            // `/` on every system, so that the file is the same wherever it is written.
+            &report.file().replace('\\', "/"),
             report.rows().first().map_or(0, |row| row.line),
             report.calls(),
             Figures::new(
