@@ -72,6 +72,16 @@ pub fn small(i: u64) -> u64 {
     total + label.len() as u64
 }
 
+/// `small`, reported once for the whole run (at exit, to /dev/null).
+#[memory_profiler::profile(report = "exit", stream = "/dev/null")]
+#[inline(never)]
+pub fn small_run_wide(i: u64) -> u64 {
+    let v: Vec<u64> = (i..i + 4).collect();
+    let total: u64 = v.iter().sum();
+    let label = format!("{total}");
+    total + label.len() as u64
+}
+
 /// A profiled loop; one iteration in a thousand allocates.
 #[memory_profiler::profile(stream = "/dev/null")]
 #[inline(never)]
@@ -197,6 +207,43 @@ fn main() {
         "profiler memory, the same after 10^k calls (own heap, RSS): {}",
         checkpoints_text(&checkpoints)
     ));
+
+    // Run-wide: `calls` calls in all on 8 threads, each of which made one call first. Every
+    // call frees what it allocates, so all the process's live heap but the threads' own
+    // (a few bytes each, counted before and after) is the profiler's.
+    const THREADS: u64 = 8;
+    let barrier = std::sync::Barrier::new(THREADS as usize + 1);
+    let (first, last, seconds) = std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let barrier = &barrier;
+            s.spawn(move || {
+                black_box(small_run_wide(black_box(t)));
+                barrier.wait(); // one call each
+                barrier.wait(); // measured
+                for i in 1..calls / THREADS {
+                    black_box(small_run_wide(black_box(i)));
+                }
+                barrier.wait(); // all calls made
+                barrier.wait(); // measured
+            });
+        }
+        barrier.wait();
+        let first = (LIVE.load(Relaxed), common::rss_bytes());
+        let start = Instant::now();
+        barrier.wait();
+        barrier.wait();
+        let seconds = start.elapsed().as_secs_f64();
+        let last = (LIVE.load(Relaxed), common::rss_bytes());
+        barrier.wait();
+        (first, last, seconds)
+    });
+    report(
+        &format!("run-wide (report = \"exit\"), {THREADS} threads (the process's heap)"),
+        calls,
+        first,
+        last,
+        seconds,
+    );
 
     // One call whose loop runs once, then one whose loop runs `iterations` times.
     black_box(long_loop(black_box(1)));

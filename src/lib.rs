@@ -6,8 +6,9 @@ pub use profile_macro::{limit, profile};
 
 #[doc(inline)]
 pub use profile_runtime::{
-    allocator_installed, capture, charged, measure, measure_process, thread_stats, Allocator,
-    Charge, ExternalStats, Measured, Report, Reports, Row, Stats, Unit, Usage,
+    allocator_installed, capture, capture_relative, charged, measure, measure_process,
+    thread_stats, write_run_reports, Allocator, Charge, ExternalStats, FunctionSummary,
+    LineSummary, Measured, Report, Reports, Row, Stats, Summary, Unit, Usage,
 };
 
 #[doc(inline)]

@@ -197,3 +197,22 @@ fn allocs_shows_reallocations() {
         (1, 4, 8 + 16 + 32 + 64 + 128)
     );
 }
+
+/// Each level holds 1,000 bytes while the next one runs.
+#[profile(unit = "B")]
+fn nested(depth: u32) -> usize {
+    let held = vec![0u8; 1000];
+    let below = if depth > 0 { nested(depth - 1) } else { 0 };
+    held.len() + below
+}
+
+#[test]
+fn a_recursive_functions_attribute_row_is_the_outermost_calls_entry() {
+    // The nested calls begin with 1,000, 2,000 and 3,000 bytes held by the outer ones: the
+    // attribute row shows the heap at the outermost call's entry, 0.
+    let text = report_of(|| nested(3));
+    let first = text.lines().nth(4).unwrap();
+    assert!(first.starts_with("   "), "{text}");
+    let figures: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(&figures[..6], ["202", "0", "B", "0", "B", "4"], "{text}");
+}

@@ -6,7 +6,6 @@
 //! thread's life, also while its other thread locals are being torn down.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 /// A global allocator that counts, per thread, what its inner allocator does.
@@ -136,35 +135,110 @@ unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
     }
 }
 
+/// A counter of one thread: a `Cell` whose `get` and `set` are `#[inline(always)]` and call
+/// nothing, because they run in every allocation and every probe of the user's crate, which is
+/// often built unoptimised (`cargo test`), where `Cell::get` would be a call.
+pub(crate) struct Slot<T: Copy>(std::cell::UnsafeCell<T>);
+
+impl<T: Copy> Slot<T> {
+    const fn new(value: T) -> Self {
+        Slot(std::cell::UnsafeCell::new(value))
+    }
+
+    #[inline(always)]
+    pub(crate) fn get(&self) -> T {
+        // SAFETY: a `Slot` is `!Sync` (its `UnsafeCell`), so only its thread reaches it, and no
+        // reference into it is ever handed out: nothing else accesses it during this read.
+        unsafe { *self.0.get() }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set(&self, value: T) {
+        // SAFETY: as for `get`.
+        unsafe { *self.0.get() = value }
+    }
+}
+
 /// One thread's counters. Only the owning thread touches them.
 pub(crate) struct ThreadCounters {
-    allocations: Cell<u64>,
-    deallocations: Cell<u64>,
-    reallocations: Cell<u64>,
+    allocations: Slot<u64>,
+    deallocations: Slot<u64>,
+    reallocations: Slot<u64>,
     /// Bytes allocated plus bytes freed. Every allocator event raises it (no block is empty),
     /// so a probe that finds it unchanged knows, with one read, that nothing happened.
-    bytes_moved: Cell<u64>,
-    bytes_freed: Cell<u64>,
+    bytes_moved: Slot<u64>,
+    bytes_freed: Slot<u64>,
     /// The highest live total since the innermost open measurement started (see `sample`).
-    peak: Cell<i64>,
+    peak: Slot<i64>,
     /// While non-zero, nothing is counted: the profiler's own work (rendering a report).
-    paused: Cell<u32>,
+    paused: Slot<u32>,
     /// While non-zero, profiled functions pass through (no recording): the thread is inside
     /// the program's global allocator, or inside the profiler's own first-call work.
-    through: Cell<u32>,
+    through: Slot<u32>,
+    /// How many `capture` scopes are open on the thread (see `crate::output::capture`): here,
+    /// so that a profiled call reads it with the other counters.
+    pub(crate) captures: Slot<u32>,
 }
 
 impl ThreadCounters {
     const fn new() -> Self {
         ThreadCounters {
-            allocations: Cell::new(0),
-            deallocations: Cell::new(0),
-            reallocations: Cell::new(0),
-            bytes_moved: Cell::new(0),
-            bytes_freed: Cell::new(0),
-            peak: Cell::new(0),
-            paused: Cell::new(0),
-            through: Cell::new(0),
+            allocations: Slot::new(0),
+            deallocations: Slot::new(0),
+            reallocations: Slot::new(0),
+            bytes_moved: Slot::new(0),
+            bytes_freed: Slot::new(0),
+            peak: Slot::new(0),
+            paused: Slot::new(0),
+            through: Slot::new(0),
+            captures: Slot::new(0),
+        }
+    }
+
+    /// Bytes moved so far (see `Sample::events`): the probes' test for "nothing happened".
+    #[inline(always)]
+    pub(crate) fn events(&self) -> u64 {
+        self.bytes_moved.get()
+    }
+
+    /// Whether a profiled function entered now passes through, recording nothing: the thread is
+    /// inside the profiler's own work (`untracked`, or a first call's set-up), inside the inner
+    /// allocator of [`Allocator`], or inside the program's own global allocator (its `alloc`,
+    /// `dealloc`, `realloc` and `alloc_zeroed`, when profiled, are marked by the macro). Recording
+    /// there would allocate inside the allocator, or recurse into the profiler.
+    #[inline(always)]
+    pub(crate) fn passing_through(&self) -> bool {
+        self.paused.get() != 0 || self.through.get() != 0
+    }
+
+    /// Reads this thread's heap and restarts its peak at the current live total.
+    #[inline(always)]
+    pub(crate) fn sample(&self) -> Sample {
+        let moved = self.bytes_moved.get();
+        let freed = self.bytes_freed.get();
+        let allocated = moved.wrapping_sub(freed);
+        let live = allocated.wrapping_sub(freed) as i64;
+        let mut peak = self.peak.get();
+        self.peak.set(live);
+        if live > peak {
+            peak = live;
+        }
+        Sample {
+            live,
+            peak,
+            allocations: self.allocations.get(),
+            reallocations: self.reallocations.get(),
+            allocated,
+            events: moved,
+        }
+    }
+
+    /// Restores the peak of an enclosing measurement after an inner one ended (see
+    /// [`restore_thread_peak`]).
+    #[inline(always)]
+    pub(crate) fn restore_peak(&self, peak: i64) {
+        if peak > self.peak.get() {
+            self.peak.set(peak);
         }
     }
 
@@ -394,49 +468,49 @@ pub fn thread_stats() -> Stats {
 ///
 /// assert!(memory_profiler::allocator_installed());
 /// ```
+#[inline]
 pub fn allocator_installed() -> bool {
-    use std::sync::atomic::AtomicU8;
-    static STATE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
-    match STATE.load(Relaxed) {
-        1 => false,
-        2 => true,
-        _ => {
-            // Save this thread's counters, make one allocation, look, and put them back, so
-            // that no figure ever sees the test allocation. A profiled function the allocation
-            // reaches (a method of the program's own allocator) passes through.
-            let _through = PassThrough::start();
-            let saved = THREAD.with(|c| {
-                let saved = ThreadCounters::new();
-                copy_counters(c, &saved);
-                c.paused.set(0);
-                saved
-            });
-            drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
-            let installed = THREAD.with(|c| {
-                let installed = c.allocations.get() != saved.allocations.get();
-                copy_counters(&saved, c);
-                installed
-            });
-            STATE.store(if installed { 2 } else { 1 }, Relaxed);
-            installed
-        }
+    installed_known().unwrap_or_else(find_out_installed)
+}
+
+/// Whether [`Allocator`] is the global allocator, if that was found out already.
+#[inline(always)]
+pub(crate) fn installed_known() -> Option<bool> {
+    match crate::relaxed::load_u8(&INSTALLED) {
+        1 => Some(false),
+        2 => Some(true),
+        _ => None,
     }
 }
 
-/// Whether a profiled function entered now passes through, recording nothing: the thread is
-/// inside the profiler's own work (`untracked`, or a first call's set-up), inside the inner
-/// allocator of [`Allocator`], or inside the program's own global allocator (its `alloc`,
-/// `dealloc`, `realloc` and `alloc_zeroed`, when profiled, are marked by the macro). Recording
-/// there would allocate inside the allocator, or recurse into the profiler.
-#[inline]
-pub(crate) fn passing_through() -> bool {
-    THREAD
-        .try_with(|c| c.paused.get() != 0 || c.through.get() != 0)
-        .unwrap_or(true)
+/// What [`allocator_installed`] found out: 0 not yet, 1 no, 2 yes.
+static INSTALLED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[cold]
+#[inline(never)]
+fn find_out_installed() -> bool {
+    // Save this thread's counters, make one allocation, look, and put them back, so
+    // that no figure ever sees the test allocation. A profiled function the allocation
+    // reaches (a method of the program's own allocator) passes through.
+    let _through = PassThrough::start();
+    let saved = THREAD.with(|c| {
+        let saved = ThreadCounters::new();
+        copy_counters(c, &saved);
+        c.paused.set(0);
+        saved
+    });
+    drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
+    let installed = THREAD.with(|c| {
+        let installed = c.allocations.get() != saved.allocations.get();
+        copy_counters(&saved, c);
+        installed
+    });
+    INSTALLED.store(if installed { 2 } else { 1 }, Relaxed);
+    installed
 }
 
 /// While alive, profiled functions entered on this thread pass through (see
-/// [`passing_through`]); counting goes on.
+/// [`ThreadCounters::passing_through`]); counting goes on.
 #[doc(hidden)]
 pub struct PassThrough(());
 
@@ -465,6 +539,7 @@ fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
     to.peak.set(from.peak.get());
     to.paused.set(from.paused.get());
     to.through.set(from.through.get());
+    to.captures.set(from.captures.get());
 }
 
 /// A sample of a heap: what the probes of a report and `measure` read.
@@ -490,20 +565,20 @@ pub(crate) struct Sample {
 /// Reads this thread's heap and restarts its peak at the current live total.
 #[inline(always)]
 pub(crate) fn sample_thread() -> Sample {
+    THREAD.try_with(ThreadCounters::sample).unwrap_or_default()
+}
+
+/// This thread's counters, to be used on this thread only (a profiled call reads them once
+/// and keeps them). `None` when they cannot be reached (never, for a destructor-free constant
+/// thread local).
+#[inline(always)]
+pub(crate) fn thread_counters() -> Option<&'static ThreadCounters> {
+    // SAFETY: the counters live as long as the thread, and are `!Sync`: the reference cannot
+    // leave the thread, so it is never used after the thread ended. ('static is how long the
+    // thread may run; the recorder keeps it in a call that ends before its thread does.)
     THREAD
-        .try_with(|c| {
-            let live = c.live();
-            let peak = c.peak.replace(live).max(live);
-            Sample {
-                live,
-                peak,
-                allocations: c.allocations.get(),
-                reallocations: c.reallocations.get(),
-                allocated: c.bytes_allocated(),
-                events: c.bytes_moved.get(),
-            }
-        })
-        .unwrap_or_default()
+        .try_with(|c| unsafe { &*(c as *const ThreadCounters) })
+        .ok()
 }
 
 /// This thread's bytes moved so far (see `Sample::events`): the probes' test for "nothing
@@ -517,11 +592,7 @@ pub(crate) fn thread_events() -> u64 {
 /// must see the highest value reached during the inner one.
 #[inline(always)]
 pub(crate) fn restore_thread_peak(peak: i64) {
-    let _ = THREAD.try_with(|c| {
-        if peak > c.peak.get() {
-            c.peak.set(peak);
-        }
-    });
+    let _ = THREAD.try_with(|c| c.restore_peak(peak));
 }
 
 /// Reads the process-wide heap (kept while a process-wide measurement runs) and restarts its

@@ -18,6 +18,7 @@ mod relaxed;
 
 mod recorder;
 mod run;
+mod table;
 mod timeline;
 
 mod json;
@@ -35,8 +36,9 @@ pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
 pub use backend::ExternalStats;
 pub use measure::{charged, measure, measure_process, Charge, Usage};
-pub use output::capture;
+pub use output::{capture, capture_relative};
 pub use report::{Measured, Report, Reports, Row};
+pub use run::write_run_reports;
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};
 
@@ -56,10 +58,11 @@ pub mod __private {
     pub use crate::baseline::{Tolerance, Tolerances};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
-        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, SharedTable, Table, TableKey, TailMark,
+        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
     };
     pub use crate::snapshots::Baseline;
     pub use crate::spec::{FnMeta, Format, Options, Stream, Threads, Unit, When};
+    pub use crate::table::{SharedTable, Table};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::panic::Location;
 
 use crate::bytes::{group, size};
-use crate::measure::{self, Heap, Measurement, ProcessLock};
+use crate::measure::{self, Measurement, ProcessLock};
 use crate::output::{self, CaptureScope};
 use crate::snapshots::Baseline;
 use crate::spec::Threads;
@@ -44,16 +44,14 @@ impl LimitGuard {
     #[track_caller]
     pub fn start(limits: &'static Limits) -> LimitGuard {
         measure::require_allocator();
-        let heap = match limits.threads {
-            Threads::Current => Heap::Thread,
-            Threads::All => Heap::Process {
-                _lock: ProcessLock::acquire(),
-            },
+        let lock = match limits.threads {
+            Threads::Current => None,
+            Threads::All => Some(ProcessLock::acquire()),
         };
         let capture = limits.baseline.as_ref().map(|_| CaptureScope::open());
         LimitGuard {
             limits,
-            measurement: Some(Measurement::start(heap)),
+            measurement: Some(Measurement::start(lock)),
             at: Location::caller(),
             capture,
         }

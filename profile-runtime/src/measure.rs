@@ -8,6 +8,7 @@ use std::thread::ThreadId;
 
 use crate::alloc::{self, Sample, Stats};
 use crate::bytes::{group, size};
+use crate::report::Measured;
 
 /// What a piece of work did to the heap (see [`measure`]). All figures are exact.
 ///
@@ -124,7 +125,7 @@ impl Usage {
 #[track_caller]
 pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     require_allocator();
-    let measurement = Measurement::start(Heap::Thread);
+    let measurement = Measurement::start(None);
     let value = f();
     (value, measurement.finish())
 }
@@ -155,9 +156,7 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
 #[track_caller]
 pub fn measure_process<T>(f: impl FnOnce() -> T) -> (T, Usage) {
     require_allocator();
-    let measurement = Measurement::start(Heap::Process {
-        _lock: ProcessLock::acquire(),
-    });
+    let measurement = Measurement::start(Some(ProcessLock::acquire()));
     let value = f();
     (value, measurement.finish())
 }
@@ -265,7 +264,7 @@ impl Charge {
             // measurement already counts the work.
             Some((_, owner)) if alloc::untracked(|| std::thread::current().id()) == *owner => f(),
             Some((target, _)) => {
-                let measurement = Measurement::start(Heap::Thread);
+                let measurement = Measurement::start(None);
                 let value = f();
                 target.add(&measurement.finish());
                 value
@@ -336,36 +335,41 @@ thread_local! {
     static CHARGES: RefCell<Vec<Option<Arc<Charges>>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Which heap a measurement follows.
-pub(crate) enum Heap {
-    Thread,
-    /// Holds the process-wide lock, and process-wide counting on, until the end.
-    Process {
-        _lock: ProcessLock,
-    },
+/// The counters of the thread's heap or the process's.
+fn stats(heap: Measured) -> Stats {
+    match heap {
+        Measured::ProcessHeap => alloc::process_stats(),
+        _ => alloc::thread_stats(),
+    }
 }
 
 /// A measurement in progress: `measure`'s, `measure_process`'s or a `limit`ed function's.
 pub(crate) struct Measurement {
-    heap: Heap,
+    /// The thread's heap or the process's.
+    heap: Measured,
+    /// For the process's heap: the process-wide lock, and process-wide counting on, until the
+    /// end.
+    _lock: Option<ProcessLock>,
     before: Stats,
     start: Sample,
     finished: bool,
 }
 
 impl Measurement {
-    pub(crate) fn start(heap: Heap) -> Measurement {
+    /// Starts measuring the thread's heap, or, given the process-wide lock, the process's.
+    pub(crate) fn start(lock: Option<ProcessLock>) -> Measurement {
         alloc::untracked(|| {
             let _ = CHARGES.try_with(|stack| stack.borrow_mut().push(None));
         });
-        let (before, start) = match &heap {
-            Heap::Thread => (alloc::thread_stats(), alloc::sample_thread()),
-            Heap::Process { .. } => (alloc::process_stats(), alloc::sample_process()),
+        let heap = match lock {
+            None => Measured::ThreadHeap,
+            Some(_) => Measured::ProcessHeap,
         };
         Measurement {
             heap,
-            before,
-            start,
+            _lock: lock,
+            before: stats(heap),
+            start: heap.sample(),
             finished: false,
         }
     }
@@ -373,10 +377,7 @@ impl Measurement {
     /// The figures since `start`; the enclosing measurement still sees this one's peak.
     pub(crate) fn finish(mut self) -> Usage {
         self.finished = true;
-        let (after, end) = match &self.heap {
-            Heap::Thread => (alloc::thread_stats(), alloc::sample_thread()),
-            Heap::Process { .. } => (alloc::process_stats(), alloc::sample_process()),
-        };
+        let (after, end) = (stats(self.heap), self.heap.sample());
         self.restore_peak(end.peak);
         let mut usage = Usage::from_change(after - self.before, end.peak - self.start.live);
         if let Some(charges) = self.pop_charges() {
@@ -387,11 +388,7 @@ impl Measurement {
     }
 
     fn restore_peak(&self, inner_peak: i64) {
-        let peak = self.start.peak.max(inner_peak);
-        match self.heap {
-            Heap::Thread => alloc::restore_thread_peak(peak),
-            Heap::Process { .. } => alloc::restore_process_peak(peak),
-        }
+        self.heap.restore_peak(self.start.peak.max(inner_peak));
     }
 
     fn pop_charges(&self) -> Option<Arc<Charges>> {

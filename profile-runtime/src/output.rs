@@ -22,12 +22,17 @@ use crate::summary::Summary;
 thread_local! {
     /// The last report of a `limit`ed function's body, until its limit guard takes it.
     static HELD: RefCell<Option<Report>> = const { RefCell::new(None) };
-    /// Open `capture` scopes of this thread, innermost last, each with the id of its
-    /// [`CaptureScope`] (0 for `capture`'s own).
-    static CAPTURES: RefCell<Vec<(u64, Reports)>> = const { RefCell::new(Vec::new()) };
-    /// How many `capture` scopes are open on this thread: what a profiled call reads (one
-    /// destructor-free thread-local read) to know whether its report is wanted at once.
-    static CAPTURING: Cell<u32> = const { Cell::new(0) };
+    /// Open `capture` scopes of this thread, innermost last. (How many: `captures` in the
+    /// thread's allocator counters, which a profiled call reads with the others.)
+    static CAPTURES: RefCell<Vec<Scope>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Counts a `capture` scope of this thread opening (`+1`) or closing (`-1`).
+fn count_capture(delta: i32) {
+    if let Some(counters) = crate::alloc::thread_counters() {
+        let open = counters.captures.get();
+        counters.captures.set(open.wrapping_add_signed(delta));
+    }
 }
 
 /// Takes the report a `limit`ed function's body left (with counting paused).
@@ -37,10 +42,12 @@ pub(crate) fn take_held() -> Option<Report> {
         .flatten()
 }
 
-/// Whether a [`capture`] is open on this thread.
-#[inline]
-pub(crate) fn capturing() -> bool {
-    CAPTURING.try_with(|c| c.get() != 0).unwrap_or(false)
+/// An open `capture` scope: its reports so far, whether their Mem usage is relative, and the
+/// id of its [`CaptureScope`] (0 for `capture`'s own).
+struct Scope {
+    reports: Reports,
+    relative: bool,
+    id: u64,
 }
 
 /// Runs `f` and hands back, instead of printing them, the reports of every `#[profile]`
@@ -74,30 +81,72 @@ pub(crate) fn capturing() -> bool {
 /// size, too coarse to test, so it says which lines to add instead.
 #[track_caller]
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reports) {
+    capture_in(false, f)
+}
+
+/// [`capture`], with each call's Mem usage relative to the heap when the call began (the
+/// attribute's row shows 0), as `#[limit]` reports are: the reports then depend only on what
+/// the calls did, not on what the thread held before them, so their text can be kept as a
+/// snapshot (`insta::assert_snapshot!`) that holds whatever ran before on the thread, under
+/// parallel `cargo test` and under nextest alike.
+///
+/// ```
+/// #[global_allocator]
+/// static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+///
+/// #[memory_profiler::profile(unit = "B")]
+/// fn squares(n: u64) -> Vec<u64> {
+///     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
+///     v
+/// }
+///
+/// let held = vec![0u8; 12_345]; // whatever the thread holds before
+/// let (_, reports) = memory_profiler::capture_relative(|| squares(1000));
+/// let report = reports.function("squares").unwrap();
+/// assert_eq!(report.rows()[0].mem_usage, 0);
+/// assert_eq!(report.line_containing("collect()").unwrap().mem_usage, 8000);
+/// # drop(held);
+/// ```
+///
+/// # Panics
+/// As [`capture`].
+#[track_caller]
+pub fn capture_relative<T>(f: impl FnOnce() -> T) -> (T, Reports) {
+    capture_in(true, f)
+}
+
+#[track_caller]
+fn capture_in<T>(relative: bool, f: impl FnOnce() -> T) -> (T, Reports) {
     if crate::backend::external().is_none() {
         crate::measure::require_allocator();
     }
-    struct Scope;
-    impl Drop for Scope {
+    struct Open;
+    impl Drop for Open {
         fn drop(&mut self) {
             crate::alloc::untracked(|| {
-                let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
+                count_capture(-1);
                 CAPTURES.try_with(|c| c.borrow_mut().pop()).ok().flatten()
             });
         }
     }
     crate::alloc::untracked(|| {
-        CAPTURES.with(|c| c.borrow_mut().push((0, Reports::default())));
-        CAPTURING.with(|c| c.set(c.get() + 1));
+        CAPTURES.with(|c| {
+            c.borrow_mut().push(Scope {
+                reports: Reports::default(),
+                relative,
+                id: 0,
+            })
+        });
+        count_capture(1);
     });
-    let scope = Scope;
+    let open = Open;
     let value = f();
-    std::mem::forget(scope);
+    std::mem::forget(open);
     let reports = crate::alloc::untracked(|| {
-        let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
+        count_capture(-1);
         CAPTURES.with(|c| c.borrow_mut().pop())
     })
-    .map(|(_, reports)| reports)
+    .map(|scope| scope.reports)
     .unwrap_or_default();
     (value, reports)
 }
@@ -112,14 +161,20 @@ pub(crate) struct CaptureScope {
 }
 
 impl CaptureScope {
-    /// Opens a scope on this thread (as the profiler's own work).
+    /// Opens a scope on this thread (as the profiler's own work), its Mem usage relative.
     pub(crate) fn open() -> CaptureScope {
         use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Relaxed);
         crate::alloc::untracked(|| {
-            let _ = CAPTURES.try_with(|c| c.borrow_mut().push((id, Reports::default())));
-            let _ = CAPTURING.try_with(|c| c.set(c.get() + 1));
+            let _ = CAPTURES.try_with(|c| {
+                c.borrow_mut().push(Scope {
+                    reports: Reports::default(),
+                    relative: true,
+                    id,
+                })
+            });
+            count_capture(1);
         });
         CaptureScope { id }
     }
@@ -132,9 +187,9 @@ impl CaptureScope {
             CAPTURES
                 .try_with(|c| {
                     let mut scopes = c.borrow_mut();
-                    if scopes.last().is_some_and(|(top, _)| *top == id) {
-                        let _ = CAPTURING.try_with(|c| c.set(c.get() - 1));
-                        scopes.pop().map(|(_, reports)| reports)
+                    if scopes.last().is_some_and(|scope| scope.id == id) {
+                        count_capture(-1);
+                        scopes.pop().map(|scope| scope.reports)
                     } else {
                         None
                     }
@@ -198,53 +253,62 @@ fn format(attribute: Format) -> Format {
 
 /// When a report is written: [`REPORT_VAR`] if set, else the attribute's. Read once; after
 /// that, a relaxed load.
-#[inline]
+#[inline(always)]
 pub(crate) fn when(attribute: When) -> When {
-    use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
     // 0: not read yet, 1: not set, 2: call, 3: exit.
-    static CACHED: AtomicU8 = AtomicU8::new(0);
-    match CACHED.load(Relaxed) {
+    match crate::relaxed::load_u8(&WHEN) {
         1 => attribute,
         2 => When::Call,
         3 => When::Exit,
-        _ => {
-            static OVERRIDE: OnceLock<Option<When>> = OnceLock::new();
-            let chosen = crate::alloc::untracked(|| {
-                setting(
-                    &OVERRIDE,
-                    REPORT_VAR,
-                    (("call", "exit"), "`report` option"),
-                    |v| match v {
-                        "call" => Some(When::Call),
-                        "exit" => Some(When::Exit),
-                        _ => None,
-                    },
-                )
-            });
-            CACHED.store(
-                match chosen {
-                    None => 1,
-                    Some(When::Call) => 2,
-                    Some(When::Exit) => 3,
-                },
-                Relaxed,
-            );
-            chosen.unwrap_or(attribute)
-        }
+        _ => when_read(attribute),
     }
+}
+
+/// [`REPORT_VAR`], as [`when`] caches it.
+static WHEN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[cold]
+fn when_read(attribute: When) -> When {
+    use std::sync::atomic::Ordering::Relaxed;
+    static OVERRIDE: OnceLock<Option<When>> = OnceLock::new();
+    let chosen = crate::alloc::untracked(|| {
+        setting(
+            &OVERRIDE,
+            REPORT_VAR,
+            (("call", "exit"), "`report` option"),
+            |v| match v {
+                "call" => Some(When::Call),
+                "exit" => Some(When::Exit),
+                _ => None,
+            },
+        )
+    });
+    WHEN.store(
+        match chosen {
+            None => 1,
+            Some(When::Call) => 2,
+            Some(When::Exit) => 3,
+        },
+        Relaxed,
+    );
+    chosen.unwrap_or(attribute)
 }
 
 /// Hands a finished report to the `limit` guard holding it, or the innermost `capture`, or
 /// writes it to its stream. Called as the profiler's own work (`untracked`).
 pub(crate) fn emit(report: Report, options: &Options) {
-    if options.stream == Stream::Held {
+    if matches!(options.stream, Stream::Held) {
         let _ = HELD.try_with(|held| *held.borrow_mut() = Some(report));
         return;
     }
     let report = match CAPTURES.try_with(|c| match c.try_borrow_mut() {
         Ok(mut scopes) => match scopes.last_mut() {
-            Some((_, top)) => {
-                top.add(report);
+            Some(top) => {
+                if top.relative {
+                    top.reports.add(report.into_relative());
+                } else {
+                    top.reports.add(report);
+                }
                 None
             }
             None => Some(report),

@@ -44,344 +44,31 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::alloc::{self, Sample};
-use crate::relaxed::{Flag, I64, U64};
-use crate::report::{Measured, Report, Row};
+use crate::relaxed::{Flag, I64};
+use crate::report::Measured;
+use crate::run::End;
 use crate::spec::{FnMeta, Threads};
-
-/// The figures of one line, summed over the calls of one report.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct LineCell {
-    mem: I64,
-    inc: I64,
-    peak: I64,
-    allocs: U64,
-    reallocs: U64,
-    bytes: U64,
-    occ: U64,
-}
-
-impl LineCell {
-    const fn new() -> Self {
-        LineCell {
-            mem: I64::new(i64::MIN),
-            inc: I64::new(0),
-            peak: I64::new(0),
-            allocs: U64::new(0),
-            reallocs: U64::new(0),
-            bytes: U64::new(0),
-            occ: U64::new(0),
-        }
-    }
-
-    fn clear(&self) {
-        self.mem.set(i64::MIN);
-        self.inc.set(0);
-        self.peak.set(0);
-        self.allocs.set(0);
-        self.reallocs.set(0);
-        self.bytes.set(0);
-        self.occ.set(0);
-    }
-
-    /// An occurrence of this line starts with the heap at `live`: counted, and `live` taken as
-    /// its Mem usage until it ends otherwise (if nothing is allocated or freed before the next
-    /// probe, the heap after the line is the heap before it). Returns the Mem usage from before
-    /// this occurrence, which `charge` needs if the line does change the heap.
-    #[inline(always)]
-    fn start(&self, live: i64, count: bool) -> i64 {
-        let before = self.mem.get();
-        if live > before {
-            self.mem.set(live);
-        }
-        if count {
-            self.occ.set(self.occ.get() + 1);
-        }
-        before
-    }
-
-    /// Charges this line the interval `run` started, up to `now`.
-    #[inline(always)]
-    fn charge(&self, run: &Run, now: &Sample) {
-        let start_live = run.live.get();
-        self.inc.set(
-            self.inc
-                .get()
-                .wrapping_add(now.live.wrapping_sub(start_live)),
-        );
-        self.mem.set(run.mem_before.get().max(now.live));
-        let peak = now.peak.wrapping_sub(start_live);
-        if peak > self.peak.get() {
-            self.peak.set(peak);
-        }
-        let add = |cell: &U64, now: u64, start: &U64| {
-            cell.set(cell.get().wrapping_add(now.wrapping_sub(start.get())));
-        };
-        add(&self.allocs, now.allocations, &run.allocs);
-        add(&self.reallocs, now.reallocations, &run.reallocs);
-        add(&self.bytes, now.allocated, &run.allocated);
-    }
-}
-
-/// A profiled function's table: one cell per source line (from the attribute's to the closing
-/// brace's), and the state of its calls in progress. A function's table is thread-local, or,
-/// for an `async fn`, owned by the call (its future may move between threads).
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Table<const N: usize> {
-    head: Head,
-    lines: [LineCell; N],
-}
-
-/// The table of an `async fn` call (the same type: the name the expansion uses).
-#[doc(hidden)]
-pub type SharedTable<const N: usize> = Table<N>;
-
-impl<const N: usize> Table<N> {
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Table {
-            head: Head::new(),
-            lines: [const { LineCell::new() }; N],
-        }
-    }
-
-    /// The table without its size: what the (non-generic) code behind the probes works on,
-    /// compiled once in this crate rather than once per profiled function.
-    #[inline(always)]
-    fn parts(&self) -> Parts<'_> {
-        Parts {
-            head: &self.head,
-            lines: &self.lines,
-        }
-    }
-}
-
-/// The state of a function's calls in progress, beside its lines.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Head {
-    depth: U64,
-    /// The heap at the entry of an outermost call, the largest over the calls: the attribute
-    /// row's figure, also when the whole function is on that row.
-    entry: I64,
-    /// The highest the heap went above its entry in any outermost call.
-    peak: I64,
-    panicked: Flag,
-    cancelled: Flag,
-    measured: U64,
-    /// The table is in the run-wide store's list of the thread's tables (see `crate::run`).
-    pub(crate) registered: Flag,
-    /// The interval of the innermost call in progress on this table.
-    run: Run,
-}
-
-impl Head {
-    const fn new() -> Self {
-        Head {
-            depth: U64::new(0),
-            entry: I64::new(i64::MIN),
-            peak: I64::new(0),
-            panicked: Flag::new(false),
-            cancelled: Flag::new(false),
-            measured: U64::new(0),
-            registered: Flag::new(false),
-            run: Run::new(),
-        }
-    }
-}
-
-/// A table seen through a slice of its lines.
-#[derive(Clone, Copy)]
-pub(crate) struct Parts<'a> {
-    pub(crate) head: &'a Head,
-    pub(crate) lines: &'a [LineCell],
-}
-
-impl Parts<'_> {
-    /// Charges the running line what happened since its interval started.
-    fn charge_running(self, now: &Sample) {
-        let run = &self.head.run;
-        if let Some(cell) = self.lines.get(run.cur.get() as usize) {
-            cell.charge(run, now);
-        }
-        if now.peak > run.max_peak.get() {
-            run.max_peak.set(now.peak);
-        }
-    }
-
-    /// Row `idx` starts (an occurrence if `count`) with the heap at `now`.
-    fn start_line(self, idx: usize, count: bool, now: &Sample) {
-        let before = self
-            .lines
-            .get(idx)
-            .map_or(0, |cell| cell.start(now.live, count));
-        self.head.run.mem_before.set(before);
-        self.head.run.cur.set(idx as u64);
-        self.head.run.restart(now);
-    }
-
-    /// Whether a call was recorded since the table was last taken (any thread may ask).
-    pub(crate) fn has_calls(self) -> bool {
-        self.lines.first().is_some_and(|cell| cell.occ.load() > 0)
-    }
-
-    /// The report of the calls recorded so far. With `clear` (only the table's owner may ask
-    /// for it), the table starts afresh; without, any thread may read it.
-    pub(crate) fn take_report(self, meta: &'static FnMeta, clear: bool) -> Report {
-        let head = self.head;
-        let entry = head.entry.load();
-        let base = if meta.options.relative { entry } else { 0 };
-        let rows = self
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                let occurrences = cell.occ.load();
-                let ran = occurrences > 0;
-                let mem = match (ran, i) {
-                    (false, _) => 0,
-                    (true, 0) => entry - base,
-                    (true, _) => cell.mem.load() - base,
-                };
-                let first = i == 0;
-                // The attribute's row shows the heap at entry in both columns, as
-                // memory_profiler's decorator row does; its other figures are the lines'.
-                let line_figure = |figure: u64| if first { 0 } else { figure };
-                let row = Row {
-                    line: meta.first_line + i as u32,
-                    text: meta.lines.get(i).copied().unwrap_or(""),
-                    mem_usage: mem,
-                    increment: if first { mem } else { cell.inc.load() },
-                    peak: if first { 0 } else { cell.peak.load() },
-                    allocations: line_figure(cell.allocs.load()),
-                    reallocations: line_figure(cell.reallocs.load()),
-                    bytes_allocated: line_figure(cell.bytes.load()),
-                    occurrences,
-                };
-                if clear {
-                    cell.clear();
-                }
-                row
-            })
-            .collect();
-        let (peak, panicked, cancelled) = (
-            head.peak.load(),
-            head.panicked.load(),
-            head.cancelled.load(),
-        );
-        if clear {
-            head.entry.set(i64::MIN);
-            head.peak.set(0);
-            head.panicked.set(false);
-            head.cancelled.set(false);
-        }
-        Report::new(
-            meta,
-            rows,
-            peak,
-            measured_of(head.measured.load()),
-            panicked,
-            cancelled,
-        )
-    }
-}
-
-/// An outer call paused by a nested call of the same function.
-#[derive(Clone, Copy, Debug)]
-struct Paused {
-    cur: u64,
-    /// The heap when the paused line's interval started.
-    start_live: i64,
-    mem_before: i64,
-    max_peak: i64,
-}
-
-/// Where the innermost call of a function stands: its running line, and the heap when that
-/// line's interval started. It lives in the table, so that a nested call of the same function
-/// (recursion, also through other functions) pauses the outer call's line: each byte is then
-/// charged once, to the innermost call, and the rows of the outermost report add up to what
-/// the whole call did.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Run {
-    cur: U64,
-    live: I64,
-    allocs: U64,
-    reallocs: U64,
-    allocated: U64,
-    /// `Sample::events` when the interval started.
-    events: U64,
-    /// The running line's Mem usage from before its current occurrence.
-    mem_before: I64,
-    /// The highest heap seen by this call's probes.
-    max_peak: I64,
-}
-
-impl Run {
-    const fn new() -> Self {
-        Run {
-            cur: U64::new(0),
-            live: I64::new(0),
-            allocs: U64::new(0),
-            reallocs: U64::new(0),
-            allocated: U64::new(0),
-            events: U64::new(u64::MAX),
-            mem_before: I64::new(0),
-            max_peak: I64::new(0),
-        }
-    }
-
-    /// The interval starts at `now`.
-    #[inline(always)]
-    fn restart(&self, now: &Sample) {
-        self.live.set(now.live);
-        self.allocs.set(now.allocations);
-        self.reallocs.set(now.reallocations);
-        self.allocated.set(now.allocated);
-        self.events.set(now.events);
-    }
-
-    fn save(&self) -> Paused {
-        Paused {
-            cur: self.cur.get(),
-            start_live: self.live.get(),
-            mem_before: self.mem_before.get(),
-            max_peak: self.max_peak.get(),
-        }
-    }
-
-    /// The paused outer call goes on from `now`; it saw `inner_peak` meanwhile.
-    fn resume(&self, outer: Paused, now: &Sample, inner_peak: i64) {
-        self.cur.set(outer.cur);
-        self.mem_before.set(outer.mem_before);
-        self.max_peak.set(outer.max_peak.max(inner_peak));
-        self.restart(now);
-    }
-}
-
-/// What the end of an outermost call does with the table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum End {
-    /// Not an outermost call: the outermost one ends the report.
-    Inner,
-    /// The call's report is written (or captured, or held for a limit) now.
-    Report,
-    /// Run-wide: the figures stay in the thread's table, which the run-wide store reads when
-    /// the thread or the process ends.
-    Keep,
-    /// Run-wide, for a table the store cannot keep a reference to (an `async fn` call's own,
-    /// or a thread's that is being torn down): its figures are added to the store now.
-    Fold,
-}
+use crate::table::{code_of, measured_of, Parts, Paused, Table};
 
 /// One call of a profiled function in progress. Created first in the body, so dropped last:
 /// its `Drop` sees the heap after every local of the function is gone.
 #[doc(hidden)]
 pub struct Guard<K: TableKey<Table<N>>, const N: usize> {
     key: K,
+    /// The thread's table, for a function (reached once, when the call starts); null for an
+    /// `async fn` call, whose table is in `key`.
+    table: *const Table<N>,
     core: Core,
 }
+
+// SAFETY: `table` is non-null only for a function's call, whose guard is a local of the
+// function's own frame that its code cannot name (hygiene): it never leaves its thread, whose
+// table it points to. The guard of an `async fn` call, which may move between threads with its
+// future, holds its table in `key` and a null `table`.
+unsafe impl<K: TableKey<Table<N>> + Send, const N: usize> Send for Guard<K, N> {}
+// SAFETY: as for `Send`; shared, the guard of an `async fn` call only reads and writes its
+// table's cells, which are `Sync`.
+unsafe impl<K: TableKey<Table<N>> + Sync, const N: usize> Sync for Guard<K, N> {}
 
 /// The guard of an `async fn` call (the same type: the name the expansion uses).
 #[doc(hidden)]
@@ -391,7 +78,8 @@ pub type AsyncGuard<K, const N: usize> = Guard<K, N>;
 /// not generic.
 struct Core {
     meta: &'static FnMeta,
-    source: Source,
+    /// The heap the call follows (the outermost call's).
+    source: Measured,
     /// The outer call of the same function this call paused, if any.
     paused: Option<Paused>,
     /// The peak of the enclosing measurement when this call began (or last resumed).
@@ -412,14 +100,25 @@ struct Core {
     _process: Option<alloc::ProcessCounting>,
     /// The call's entry on the `mprof run` timeline, when the program runs under it.
     timeline: Option<crate::timeline::Call>,
+    /// The thread's counters, for a function's call (reached once, when the call starts): the
+    /// probes read them without a thread-local access. `None` for an `async fn` call, which
+    /// may move between threads (see `Guard`'s `Send`).
+    counters: Option<&'static alloc::ThreadCounters>,
 }
+
+// SAFETY: `counters` is `Some` only in the call of a function, whose guard never leaves its
+// thread (see `Guard`'s `Send`); otherwise a `Core` holds `Sync` cells and plain values.
+unsafe impl Send for Core {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Core {}
 
 impl Core {
     /// A call that records nothing (see `passthrough`).
+    #[cold]
     fn passthrough(meta: &'static FnMeta) -> Core {
         Core {
             meta,
-            source: Source::Rss,
+            source: Measured::ResidentSetSize,
             paused: None,
             saved_peak: I64::new(0),
             entry_live: 0,
@@ -430,51 +129,79 @@ impl Core {
             unwinding_at_entry: false,
             _process: None,
             timeline: None,
+            counters: None,
         }
+    }
+
+    /// The heap now: the thread's (through the counters the call keeps) or another.
+    #[inline(always)]
+    fn sample(&self) -> Sample {
+        match (self.source, self.counters) {
+            (Measured::ThreadHeap, Some(counters)) => counters.sample(),
+            (source, _) => source.sample(),
+        }
+    }
+
+    #[inline(always)]
+    fn restore_peak(&self, peak: i64) {
+        match (self.source, self.counters) {
+            (Measured::ThreadHeap, Some(counters)) => counters.restore_peak(peak),
+            (source, _) => source.restore_peak(peak),
+        }
+    }
+
+    /// The thread's allocator events so far (see `Guard::step`).
+    #[inline(always)]
+    fn events(&self) -> u64 {
+        match self.counters {
+            Some(counters) => counters.events(),
+            None => alloc::thread_events(),
+        }
+    }
+
+    /// The heap an outermost call follows, while it is not known yet whether the counting
+    /// allocator is installed (the process's first calls).
+    #[cold]
+    fn choose(meta: &'static FnMeta) -> Measured {
+        alloc::untracked(|| Measured::choose(meta.options.threads))
     }
 
     /// A call starts: records the heap at entry on the attribute's row. `owned`: the table is
     /// the call's own (an `async fn`'s), not the thread's.
     fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
-        if alloc::passing_through() {
+        let counters = alloc::thread_counters();
+        let through = match counters {
+            Some(counters) => counters.passing_through(),
+            None => true,
+        };
+        if through {
             return Core::passthrough(meta);
         }
+        // An `async fn` call may move between threads: it reaches the counters every time.
+        let counters = if owned { None } else { counters };
         let depth = t.head.depth.get();
         t.head.depth.set(depth + 1);
-        let outermost = depth == 0;
-        let (source, end) = if outermost {
-            let source = alloc::untracked(|| Source::choose(meta.options.threads));
-            t.head.measured.set(code_of(source.measured()));
-            (source, crate::run::end_of_call(meta, t, owned))
-        } else {
-            // Inner (recursive) calls follow the outermost call's heap.
-            (
-                measured_source(measured_of(t.head.measured.get())),
-                End::Inner,
-            )
+        if depth != 0 {
+            return Core::enter_nested(meta, t, counters);
+        }
+        let source = match alloc::installed_known() {
+            // Known (after the first call of the process): no work of the profiler's own.
+            Some(true) => Measured::counted(meta.options.threads),
+            _ => Core::choose(meta),
         };
+        t.head.measured.set(code_of(source));
+        let end = crate::run::end_of_call(meta, t, counters);
         let process = match source {
-            Source::Process => Some(alloc::ProcessCounting::start()),
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
             _ => None,
         };
         let timeline = crate::timeline::enter(meta);
-        let now = source.sample();
-        // An outer call of this function is running: its line pauses here.
-        let paused = (!outermost).then(|| {
-            t.charge_running(&now);
-            t.head.run.save()
-        });
-        if outermost {
-            t.head.entry.set(t.head.entry.get().max(now.live));
-        }
-        t.start_line(0, true, &now);
-        t.head.run.max_peak.set(now.live);
-        Core {
+        let mut core = Core {
             meta,
             source,
-            paused,
-            saved_peak: I64::new(now.peak),
-            entry_live: now.live,
+            paused: None,
+            saved_peak: I64::new(0),
+            entry_live: 0,
             closed: Flag::new(false),
             suspended: Flag::new(false),
             end,
@@ -482,7 +209,57 @@ impl Core {
             unwinding_at_entry: std::thread::panicking(),
             _process: process,
             timeline,
+            counters,
+        };
+        let now = core.sample();
+        if now.live > t.head.entry.get() {
+            t.head.entry.set(now.live);
         }
+        t.start_line(0, true, &now);
+        t.head.run.max_peak.set(now.live);
+        core.saved_peak = I64::new(now.peak);
+        core.entry_live = now.live;
+        core
+    }
+
+    /// A nested (recursive) call starts: it follows the outermost call's heap, and the outer
+    /// call's running line pauses until it ends.
+    #[cold]
+    #[inline(never)]
+    fn enter_nested(
+        meta: &'static FnMeta,
+        t: Parts<'_>,
+        counters: Option<&'static alloc::ThreadCounters>,
+    ) -> Core {
+        let source = measured_of(t.head.measured.get());
+        let process = match source {
+            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
+            _ => None,
+        };
+        let timeline = crate::timeline::enter(meta);
+        let mut core = Core {
+            meta,
+            source,
+            paused: None,
+            saved_peak: I64::new(0),
+            entry_live: 0,
+            closed: Flag::new(false),
+            suspended: Flag::new(false),
+            end: End::Inner,
+            passthrough: false,
+            unwinding_at_entry: std::thread::panicking(),
+            _process: process,
+            timeline,
+            counters,
+        };
+        let now = core.sample();
+        t.charge_running(&now);
+        core.paused = Some(t.head.run.save());
+        t.start_line(0, true, &now);
+        t.head.run.max_peak.set(now.live);
+        core.saved_peak = I64::new(now.peak);
+        core.entry_live = now.live;
+        core
     }
 
     /// The general path of a probe: sample the heap, charge the running line, start row `idx`.
@@ -491,7 +268,7 @@ impl Core {
         if self.passthrough {
             return;
         }
-        let now = self.source.sample();
+        let now = self.sample();
         t.charge_running(&now);
         t.start_line(idx, count, &now);
     }
@@ -519,15 +296,28 @@ impl Core {
         // Sampling restarts the thread's peak, which the enclosing measurement gets back below;
         // a cancelled call does not sample at all, leaving that peak as it is.
         if !cancelled {
-            let now = self.source.sample();
-            t.charge_running(&now);
+            let run = &head.run;
+            let now = if matches!(self.source, Measured::ThreadHeap)
+                && self.events() == run.events.get()
+            {
+                // Nothing was allocated or freed since the last probe: the running line ended
+                // where it started (see `Guard::step`), and the thread's peak is the heap then.
+                run.unchanged()
+            } else {
+                let now = self.sample();
+                t.charge_running(&now);
+                now
+            };
             if !self.closed.get() && !panicking {
                 // Left by `?`: the closing brace still ends the call, with the heap as it is now.
                 if let Some(cell) = t.lines.last() {
                     cell.start(now.live, true);
                 }
             }
-            let call_peak = head.run.max_peak.get().max(now.peak);
+            let mut call_peak = head.run.max_peak.get();
+            if now.peak > call_peak {
+                call_peak = now.peak;
+            }
             match self.paused {
                 Some(outer) => {
                     // The outer call's line goes on from here; the heap it reached while it
@@ -547,8 +337,8 @@ impl Core {
                     }
                 }
             }
-            self.source
-                .restore_peak(self.saved_peak.get().max(call_peak));
+            let saved = self.saved_peak.get();
+            self.restore_peak(if saved > call_peak { saved } else { call_peak });
         }
         if let Some(call) = self.timeline.take() {
             crate::timeline::exit(call, self.meta);
@@ -569,17 +359,16 @@ impl Core {
         if self.passthrough {
             return;
         }
-        let now = self.source.sample();
+        let now = self.sample();
         t.charge_running(&now);
-        self.source
-            .restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
+        self.restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
         self.suspended.set(true);
     }
 
     /// The next poll begins, maybe on another thread: intervals restart here.
     fn wake(&self, t: Parts<'_>) {
         if self.suspended.replace(false) {
-            let now = self.source.sample();
+            let now = self.sample();
             self.saved_peak.set(now.peak);
             t.head.run.restart(&now);
             t.head.run.max_peak.set(now.live);
@@ -591,8 +380,22 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     /// Starts a call: records the heap at entry on the attribute's row.
     #[inline]
     pub fn enter(meta: &'static FnMeta, key: K) -> Self {
-        let core = key.with(|t| Core::enter(meta, t.parts(), !K::THREAD_LOCAL));
-        Guard { key, core }
+        let (table, core) = match key.own() {
+            Some(t) => (std::ptr::null(), Core::enter(meta, t.parts(), true)),
+            None => key.with(|t| (t as *const Table<N>, Core::enter(meta, t.parts(), false))),
+        };
+        Guard { key, table, core }
+    }
+
+    /// The call's table.
+    #[inline(always)]
+    fn table(&self) -> &Table<N> {
+        match self.key.own() {
+            Some(t) => t,
+            // SAFETY: a function's thread-local table, reached on this thread when the call
+            // began; the guard never leaves the thread, which outlives the call.
+            None => unsafe { &*self.table },
+        }
     }
 
     /// Closes the running line's interval and opens row `idx`'s.
@@ -613,22 +416,21 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
         // (Other heaps than the thread's store `u64::MAX` as their events: never equal.)
         // `count`: whether the row starts an occurrence; `None`: unless it is the running row
         // already.
-        let changed = self.key.with(|t| {
-            let run = &t.head.run;
-            let count = count.unwrap_or_else(|| run.cur.get() != idx as u64);
-            if alloc::thread_events() != run.events.get() {
-                return Some(count);
-            }
-            let live = run.live.get();
-            let before = t.lines.get(idx).map_or(0, |cell| cell.start(live, count));
-            run.mem_before.set(before);
-            run.cur.set(idx as u64);
-            None
-        });
-        if let Some(count) = changed {
-            self.key
-                .with(|t| self.core.step_sampled(t.parts(), idx, count));
+        // (Written without closures or helpers of the standard library, which are calls in
+        // unoptimised builds.)
+        let t = self.table();
+        let run = &t.head.run;
+        let count = match count {
+            Some(count) => count,
+            None => run.cur.get() != idx as u64,
+        };
+        if self.core.events() != run.events.get() {
+            self.core.step_sampled(t.parts(), idx, count);
+            return;
         }
+        let before = t.lines[idx].start(run.live.get(), count);
+        run.mem_before.set(before);
+        run.cur.set(idx as u64);
     }
 
     /// A statement starts on row `idx`: one more occurrence of that line.
@@ -696,8 +498,13 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
 
 impl<K: TableKey<Table<N>>, const N: usize> Drop for Guard<K, N> {
     fn drop(&mut self) {
-        let core = &mut self.core;
-        self.key.with(|t| core.leave(t.parts()));
+        let Guard { key, table, core } = self;
+        let t = match key.own() {
+            Some(t) => t,
+            // SAFETY: as in `Guard::table`.
+            None => unsafe { &**table },
+        };
+        core.leave(t.parts());
     }
 }
 
@@ -741,6 +548,12 @@ pub trait TableKey<T> {
 
     /// Runs `f` with the table.
     fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R;
+
+    /// The table, when the key holds it (an `async fn` call's own).
+    #[inline(always)]
+    fn own(&self) -> Option<&T> {
+        None
+    }
 }
 
 /// The table of one `async fn` call, inside its future.
@@ -753,6 +566,11 @@ impl<T> TableKey<T> for Owned<T> {
     #[inline(always)]
     fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         f(&self.0)
+    }
+
+    #[inline(always)]
+    fn own(&self) -> Option<&T> {
+        Some(&self.0)
     }
 }
 
@@ -769,11 +587,11 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     }
 
     fn suspend(&self) {
-        self.key.with(|t| self.core.suspend(t.parts()));
+        self.core.suspend(self.table().parts());
     }
 
     fn wake(&self) {
-        self.key.with(|t| self.core.wake(t.parts()));
+        self.core.wake(self.table().parts());
     }
 }
 
@@ -785,113 +603,87 @@ impl<const N: usize> Guard<Owned<Table<N>>, N> {
     }
 }
 
-/// A heap the probes read.
-#[derive(Clone, Copy)]
-pub(crate) enum Source {
-    Thread,
-    Process,
-    External(&'static (dyn crate::backend::ExternalStats + Sync)),
-    Rss,
-}
-
-impl Source {
+impl Measured {
     /// The heap a report or measurement follows, given what is installed.
-    pub(crate) fn choose(threads: Threads) -> Source {
+    pub(crate) fn choose(threads: Threads) -> Measured {
         if alloc::allocator_installed() {
-            match threads {
-                Threads::Current => Source::Thread,
-                Threads::All => Source::Process,
-            }
-        } else if let Some(ext) = crate::backend::external() {
-            Source::External(ext)
+            Measured::counted(threads)
+        } else if crate::backend::external().is_some() {
+            Measured::StatsAlloc
         } else {
-            Source::Rss
+            Measured::ResidentSetSize
         }
     }
 
-    pub(crate) fn measured(self) -> Measured {
-        match self {
-            Source::Thread => Measured::ThreadHeap,
-            Source::Process => Measured::ProcessHeap,
-            Source::External(_) => Measured::StatsAlloc,
-            Source::Rss => Measured::ResidentSetSize,
+    /// The heap [`Allocator`](crate::Allocator) counts for `threads`.
+    #[inline]
+    fn counted(threads: Threads) -> Measured {
+        match threads {
+            Threads::Current => Measured::ThreadHeap,
+            Threads::All => Measured::ProcessHeap,
         }
     }
 
+    /// The heap now. (The thread's heap, the common case, without a jump table.)
     #[inline(always)]
     pub(crate) fn sample(self) -> Sample {
+        if matches!(self, Measured::ThreadHeap) {
+            return alloc::sample_thread();
+        }
+        self.sample_other()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sample_other(self) -> Sample {
         match self {
-            Source::Thread => alloc::sample_thread(),
-            Source::Process => alloc::sample_process(),
-            Source::External(ext) => {
-                // Another allocator's code: a profiled function it reaches passes through.
-                let s = {
-                    let _through = alloc::PassThrough::start();
-                    ext.stats()
-                };
-                Sample {
-                    live: s.live(),
-                    peak: s.live(),
-                    allocations: s.allocations,
-                    reallocations: s.reallocations,
-                    allocated: s.bytes_allocated,
-                    events: u64::MAX,
-                }
-            }
-            Source::Rss => {
-                // The first read opens the file (which may allocate): what that reaches passes
-                // through.
-                let live = {
-                    let _through = alloc::PassThrough::start();
-                    crate::backend::resident_set_size().unwrap_or(0)
-                };
-                Sample {
-                    live,
-                    peak: live,
-                    events: u64::MAX,
-                    ..Sample::default()
-                }
-            }
+            Measured::ThreadHeap => alloc::sample_thread(),
+            Measured::ProcessHeap => alloc::sample_process(),
+            Measured::StatsAlloc => sample_external(),
+            Measured::ResidentSetSize => sample_rss(),
         }
     }
 
     #[inline(always)]
     pub(crate) fn restore_peak(self, peak: i64) {
         match self {
-            Source::Thread => alloc::restore_thread_peak(peak),
-            Source::Process => alloc::restore_process_peak(peak),
-            Source::External(_) | Source::Rss => {}
+            Measured::ThreadHeap => alloc::restore_thread_peak(peak),
+            Measured::ProcessHeap => alloc::restore_process_peak(peak),
+            Measured::StatsAlloc | Measured::ResidentSetSize => {}
         }
     }
 }
 
-const MEASURED: [Measured; 4] = [
-    Measured::ThreadHeap,
-    Measured::ProcessHeap,
-    Measured::StatsAlloc,
-    Measured::ResidentSetSize,
-];
-
-fn measured_of(code: u64) -> Measured {
-    MEASURED
-        .get(code as usize)
-        .copied()
-        .unwrap_or(Measured::ThreadHeap)
+/// stats_alloc's counters (see [`use_stats_alloc`](crate::use_stats_alloc)).
+#[cold]
+fn sample_external() -> Sample {
+    // Another allocator's code: a profiled function it reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let Some(ext) = crate::backend::external() else {
+        return sample_rss();
+    };
+    let s = ext.stats();
+    Sample {
+        live: s.live(),
+        peak: s.live(),
+        allocations: s.allocations,
+        reallocations: s.reallocations,
+        allocated: s.bytes_allocated,
+        events: u64::MAX,
+    }
 }
 
-fn code_of(measured: Measured) -> u64 {
-    MEASURED.iter().position(|m| *m == measured).unwrap_or(0) as u64
-}
-
-fn measured_source(measured: Measured) -> Source {
-    match measured {
-        Measured::ThreadHeap => Source::Thread,
-        Measured::ProcessHeap => Source::Process,
-        Measured::StatsAlloc => match crate::backend::external() {
-            Some(ext) => Source::External(ext),
-            None => Source::Rss,
-        },
-        Measured::ResidentSetSize => Source::Rss,
+/// The resident set size (no counting allocator).
+#[cold]
+fn sample_rss() -> Sample {
+    // The first read opens the file (which may allocate): what that reaches passes through.
+    let _through = alloc::PassThrough::start();
+    let live = crate::backend::resident_set_size().unwrap_or(0);
+    Sample {
+        live,
+        peak: live,
+        events: u64::MAX,
+        ..Sample::default()
     }
 }
 

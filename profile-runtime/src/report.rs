@@ -153,6 +153,28 @@ impl Report {
         }
     }
 
+    /// The report of one outermost call with its Mem usage relative to the heap at the call's
+    /// entry (the attribute's row then shows 0).
+    pub(crate) fn into_relative(mut self) -> Report {
+        let Some(entry) = self
+            .rows
+            .first()
+            .filter(|row| row.ran())
+            .map(|row| row.mem_usage)
+        else {
+            return self;
+        };
+        for (i, row) in self.rows.iter_mut().enumerate() {
+            if row.ran() {
+                row.mem_usage -= entry;
+                if i == 0 {
+                    row.increment = row.mem_usage;
+                }
+            }
+        }
+        self
+    }
+
     /// The report as one of a run's (its heading says how many calls it sums).
     pub(crate) fn into_run_wide(mut self) -> Report {
         self.run_wide = true;

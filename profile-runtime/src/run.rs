@@ -20,9 +20,9 @@
 use std::cell::Cell;
 use std::sync::Mutex;
 
-use crate::recorder::{End, Head, LineCell, Parts};
 use crate::report::Report;
 use crate::spec::{FnMeta, Stream, When};
+use crate::table::{Head, LineCell, Parts};
 
 /// The run's reports so far, and the thread tables still to be read.
 struct Store {
@@ -102,6 +102,21 @@ impl Store {
     }
 }
 
+/// What the end of an outermost call does with the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// Not an outermost call: the outermost one ends the report.
+    Inner,
+    /// The call's report is written (or captured, or held for a limit) now.
+    Report,
+    /// Run-wide: the figures stay in the thread's table, which the run-wide store reads when
+    /// the thread or the process ends.
+    Keep,
+    /// Run-wide, for a table the store cannot keep a reference to (an `async fn` call's own,
+    /// or a thread's that is being torn down): its figures are added to the store now.
+    Fold,
+}
+
 /// Marks a thread whose tables the store lists; its destructor reads them when the thread ends.
 struct ThreadMark(Cell<bool>);
 
@@ -137,12 +152,23 @@ thread_local! {
 /// start: report at once (per call, held for a limit, or inside a `capture`), keep the
 /// figures in the thread's table (listing it if needed), or fold them into the store.
 #[inline]
-pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> End {
-    if meta.options.stream == Stream::Held || crate::output::when(meta.options.report) == When::Call
+pub(crate) fn end_of_call(
+    meta: &'static FnMeta,
+    t: Parts<'_>,
+    counters: Option<&crate::alloc::ThreadCounters>,
+) -> End {
+    // (Patterns, not `==`: a derived `eq` is a call in unoptimised builds.)
+    if matches!(meta.options.stream, Stream::Held)
+        || matches!(crate::output::when(meta.options.report), When::Call)
     {
         return End::Report;
     }
-    if crate::output::capturing() {
+    let (capturing, owned) = match counters {
+        Some(counters) => (counters.captures.get() != 0, false),
+        // An `async fn` call (the only one without the counters at hand).
+        None => (capturing(), true),
+    };
+    if capturing {
         // This call's report goes to the capture: the calls before it stay the run's.
         if t.has_calls() {
             fold(meta, t);
@@ -156,6 +182,14 @@ pub(crate) fn end_of_call(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> E
         return End::Keep;
     }
     list(meta, t)
+}
+
+/// Whether a `capture` is open on this thread.
+fn capturing() -> bool {
+    match crate::alloc::thread_counters() {
+        Some(counters) => counters.captures.get() != 0,
+        None => false,
+    }
 }
 
 /// Lists a thread's table in the store (its first run-wide call on the thread).
@@ -202,9 +236,25 @@ pub(crate) fn fold(meta: &'static FnMeta, t: Parts<'_>) {
     });
 }
 
-/// Writes the run's reports and summary: what every thread recorded so far. Called when the
-/// process exits; later calls write nothing.
-pub(crate) fn write_reports() {
+/// Writes the run-wide reports (`report = "exit"`) and the run's summary now, with what every
+/// thread recorded so far, instead of when the process exits: for a program that ends without
+/// exiting (killed by a signal it handles, `std::process::abort`, `panic = "abort"`). Only the
+/// first call (or the exit) writes them; calls made afterwards are not reported.
+///
+/// ```
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// #[memory_profiler::profile(report = "exit", stream = "stderr")]
+/// fn work(n: usize) -> usize {
+///     vec![0u8; n].len()
+/// }
+/// for n in 0..100 {
+///     work(n);
+/// }
+/// // One report of the 100 calls, and the summary, on stderr now.
+/// memory_profiler::write_run_reports();
+/// ```
+pub fn write_run_reports() {
     crate::alloc::untracked(|| {
         let reports = {
             let mut store = store();
@@ -235,7 +285,7 @@ pub(crate) fn write_reports() {
 /// Installs [`at_exit`] to run when the process exits (`main` returns, `std::process::exit`,
 /// the end of a test binary).
 fn hook() {
-    #[cfg(any(unix, windows))]
+    #[cfg(all(any(unix, windows), not(miri)))]
     {
         extern "C" {
             fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
@@ -247,6 +297,7 @@ fn hook() {
             warn_no_hook();
         }
     }
+    // (Miri runs no code at exit: `write_run_reports` writes the reports there.)
     #[cfg(not(any(unix, windows)))]
     warn_no_hook();
 }
@@ -261,5 +312,5 @@ fn warn_no_hook() {
 
 /// Runs when the process exits: writes the run's reports. Nothing may unwind out of it.
 extern "C" fn at_exit() {
-    let _ = std::panic::catch_unwind(write_reports);
+    let _ = std::panic::catch_unwind(write_run_reports);
 }

@@ -127,7 +127,7 @@ pub(crate) struct Call {
 /// A profiled call starts: `Some` when the program runs under `mprof run`.
 #[inline]
 pub(crate) fn enter(meta: &'static FnMeta) -> Option<Call> {
-    if STATE.load(Relaxed) == OFF {
+    if crate::relaxed::load_u8(&STATE) == OFF {
         return None;
     }
     enter_slow(meta)

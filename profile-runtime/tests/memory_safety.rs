@@ -140,3 +140,40 @@ fn async_fn_polled_by_hand_and_cancelled() {
     });
     assert!(reports.function("waits").unwrap().cancelled());
 }
+
+#[profile(report = "exit", unit = "B")]
+fn run_wide(n: usize) -> usize {
+    let v = vec![0u8; n];
+    v.len()
+}
+
+/// The run-wide store reads the table of a thread that is still running (and still calling the
+/// function) when the reports are written, then that thread ends and its destructor folds
+/// what it recorded since.
+#[test]
+fn run_wide_tables_read_while_their_thread_runs() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let worker = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut calls = 0;
+            while !stop.load(Ordering::Relaxed) || calls < 4 {
+                assert_eq!(run_wide(calls % 8), calls % 8);
+                calls += 1;
+                if calls == 4 {
+                    ready_tx.send(()).unwrap();
+                }
+            }
+            calls
+        })
+    };
+    ready_rx.recv().unwrap();
+    assert_eq!(run_wide(3), 3);
+    memory_profiler::write_run_reports();
+    assert_eq!(run_wide(4), 4);
+    stop.store(true, Ordering::Relaxed);
+    assert!(worker.join().unwrap() >= 4);
+}
