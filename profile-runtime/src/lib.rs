@@ -8,7 +8,8 @@
 
 // The path of a call: the contract with the macro, the allocator's counters, the recorder
 // (probes, tables, guards) and the run-wide store, the report model and its renderings, the
-// output; beside them, the testing API.
+// output; beside them, the testing API (`limit`'s baselines: the model in `baseline`, their
+// files in `snapshots`).
 mod spec;
 
 mod alloc;
