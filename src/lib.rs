@@ -17,6 +17,9 @@ pub use profile_runtime::use_stats_alloc;
 #[doc(inline)]
 pub use profile_runtime::env;
 
+#[doc(inline)]
+pub use profile_runtime::baseline;
+
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {

@@ -99,6 +99,15 @@ enum Command {
     /// .dat file (the page MEMORY_PROFILER_HTML writes at the end of a run).
     #[command(arg_required_else_help = true)]
     Html(mprof::html::HtmlArgs),
+    /// Compare two run-wide JSON reports, function by function and line by line; exit 1
+    /// when a function's figures grew past the tolerances.
+    ///
+    /// The reports are what a program writes with MEMORY_PROFILER_REPORT=exit
+    /// MEMORY_PROFILER_FORMAT=json. Functions are matched by name, their lines by statement
+    /// text; a function regresses when its bytes allocated, allocations or peak grow past
+    /// their tolerance (none by default).
+    #[command(arg_required_else_help = true)]
+    Diff(mprof::diff::DiffArgs),
     /// List the profiles of the current folder, with their indices.
     List,
     /// Remove every profile of the current folder.
@@ -311,6 +320,10 @@ fn execute(command: Command) -> Result<ExitCode, Failure> {
             eprintln!("mprof: page written to {}", written.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff(args) => mprof::diff::run(&args).map_err(|message| Failure {
+            message,
+            code: mprof::diff::BAD_INPUT,
+        }),
         Command::List => {
             for (i, path) in files::profiles(here).iter().enumerate() {
                 println!("{}", files::list_line(i, path));

@@ -221,6 +221,8 @@ pub fn profile_member(args: TokenStream, item: TokenStream) -> TokenStream {
 /// - `peak = "SIZE"`: the highest the heap may go above where it was when the body started.
 /// - `leaks = "SIZE"`: what the body may leave allocated when it ends (its locals dropped).
 /// - `allocations = N`: how many allocations the body may make.
+/// - `baseline`: the body's figures (and those of the profiled functions it calls) may not grow
+///   past those of its baseline file, by more than its tolerances (see Baselines, below).
 /// - `threads = "current" | "all"`: count the calling thread (default: exact, and undisturbed by
 ///   tests running in parallel), or every thread of the process (for work spawned on threads
 ///   you do not control; see `memory_profiler::measure_process` for the caveats). Closures
@@ -236,6 +238,43 @@ pub fn profile_member(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Sizes are a number and a unit: `B`, `KB`, `MB`, `GB`, `TB` (powers of 1000) or `KiB`,
 /// `MiB`, `GiB`, `TiB` (powers of 1024), as pytest-memray reads them: `"0 B"`, `"64 KiB"`,
 /// `"1.5 MiB"`, `"24 MB"`. Unknown arguments and malformed sizes are compile errors.
+///
+/// # Baselines
+/// `baseline` compares the body's figures, and those of the `#[profile]` functions it calls,
+/// per function and per source line, with a baseline file kept beside the test
+/// (`tests/snapshots/<module>__<function>.allocs` for a function of `tests/<module>.rs`), and
+/// fails when a function's bytes allocated, allocations or peak grow past their tolerance,
+/// printing which lines of which functions allocate more or less, old and new side by side:
+///
+/// ```no_run
+/// # #[global_allocator]
+/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+/// # fn parse(_: &str) -> Vec<u64> { Vec::new() }
+/// #[test]
+/// #[memory_profiler::limit(baseline, bytes = "+5%", allocations = "+0")]
+/// fn parsing_allocates_no_more_than_it_did() {
+///     let fields = parse("1,2,3");
+///     assert_eq!(fields.len(), 3);
+/// }
+/// ```
+///
+/// - Tolerances, one per figure, `+` then a percentage of the baseline's figure or an amount:
+///   `bytes = "+5%"` or `"+1 KiB"` (bytes allocated), `allocations = "+0"` or `"+2"`,
+///   `peak = "+10%"` or `"+64 KiB"`. A figure without one may not grow at all (`"+0"`).
+///   Without `+`, `peak = "1 MiB"` and `allocations = 100` stay absolute limits, and can be
+///   given beside `baseline` (but not as well as a tolerance of the same figure).
+/// - The first run writes the missing file, and says so on stderr (past the test harness's
+///   capture); commit it with the test. With `CI` set, a missing file fails the test instead.
+///   `MEMORY_PROFILER_UPDATE=1` rewrites the files whose figures changed (the tests pass);
+///   `MEMORY_PROFILER_UPDATE=new` writes the new figures beside them (`.allocs.new`) for
+///   review; `MEMORY_PROFILER_UPDATE=no` writes nothing. `MEMORY_PROFILER_BASELINE_DIR` keeps
+///   the files in a folder of its own instead.
+/// - Lines are matched by function name and statement text, so a comment added above a
+///   function changes nothing; moved, added and removed statements show as such. The figures
+///   are relative to where each line or call started, so they do not depend on what ran
+///   before on the thread, and hold under parallel `cargo test` and nextest alike.
+///
+/// The file's format and the matching rules are in `memory_profiler::baseline`.
 ///
 /// The body is rewritten as by [`macro@profile`] (with the Peak and Allocs columns), but its
 /// report is printed only in the failure message. A failure points at the attribute (the

@@ -28,12 +28,23 @@ mod kw {
     syn::custom_keyword!(allocations);
     syn::custom_keyword!(threads);
     syn::custom_keyword!(warmups);
+    syn::custom_keyword!(baseline);
+    syn::custom_keyword!(bytes);
 }
 
 const VALID: &str = "valid arguments are `peak = \"SIZE\"`, `leaks = \"SIZE\"`, `allocations = N`, \
+                     `baseline` (with tolerances `bytes`, `allocations`, `peak` = \"+5%\" or \"+1 KiB\"), \
                      `threads = \"current\" | \"all\"` and `warmups = N`, with sizes such as \"0 B\", \
                      \"64 KiB\", \"24 MB\"";
-const NAMES: [&str; 5] = ["peak", "leaks", "allocations", "threads", "warmups"];
+const NAMES: [&str; 7] = [
+    "peak",
+    "leaks",
+    "allocations",
+    "threads",
+    "warmups",
+    "baseline",
+    "bytes",
+];
 
 /// A size as written, and in bytes.
 struct Size {
@@ -48,6 +59,98 @@ struct LimitArgs {
     allocations: Option<(u64, Span)>,
     threads: Option<(&'static str, Span)>,
     warmups: Option<(u32, Span)>,
+    /// `baseline`: the figures are compared with a baseline file.
+    baseline: Option<((), Span)>,
+    /// Tolerances of the baseline's figures: `bytes = "+5%"`, `allocations = "+0"`,
+    /// `peak = "+1 KiB"`.
+    bytes_tolerance: Option<(Tolerance, Span)>,
+    allocations_tolerance: Option<(Tolerance, Span)>,
+    peak_tolerance: Option<(Tolerance, Span)>,
+}
+
+/// How much a baseline's figure may grow (the runtime's `Tolerance`).
+#[derive(Debug, PartialEq)]
+enum Tolerance {
+    Percent(f64),
+    Amount(u64),
+}
+
+/// `"+5%"`, `"+0.5%"`; `"+2"` (allocations); `"+100"`, `"+1 KiB"` (bytes, peak): as the
+/// runtime's `Tolerance::parse` reads them (`memory_profiler::baseline`).
+fn parse_tolerance(text: &str, name: &str) -> Result<Tolerance, String> {
+    let trimmed = text.trim();
+    let example = if name == "allocations" {
+        "\"+5%\" or \"+2\""
+    } else {
+        "\"+5%\" or \"+1 KiB\""
+    };
+    let Some(rest) = trimmed.strip_prefix('+') else {
+        let hint = if !trimmed.is_empty() && !trimmed.starts_with('-') {
+            format!(" (did you mean \"+{trimmed}\"?)")
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "\"{text}\" is not a tolerance{hint}: a tolerance is how much `{name}` may grow over \
+             the baseline, written with a `+`: {example}"
+        ));
+    };
+    let rest = rest.trim();
+    if let Some(number) = rest.strip_suffix('%') {
+        let number = number.trim();
+        return match number.replace('_', "").parse::<f64>() {
+            Ok(p) if p.is_finite() && p >= 0.0 && !number.is_empty() => Ok(Tolerance::Percent(p)),
+            _ => Err(format!(
+                "\"{text}\" is not a percentage: write a number before `%`, as in \"+5%\""
+            )),
+        };
+    }
+    if name == "allocations" {
+        return rest
+            .replace('_', "")
+            .parse::<u64>()
+            .map(Tolerance::Amount)
+            .map_err(|_| {
+                format!(
+                    "\"{text}\" is not a tolerance of allocations: write a whole number of \
+                     allocations or a percentage: {example}"
+                )
+            });
+    }
+    let has_unit = rest.ends_with(|c: char| c.is_ascii_alphabetic());
+    let bytes = if has_unit {
+        parse_size(rest)
+    } else {
+        rest.replace('_', "")
+            .parse::<i64>()
+            .map_err(|_| format!("\"{text}\" is not an amount of bytes"))
+    };
+    bytes
+        .map(|b| Tolerance::Amount(b as u64))
+        .map_err(|why| format!("{why}; a tolerance of `{name}` is written {example}"))
+}
+
+/// `name = "+5%"`: a tolerance (the key was parsed).
+fn tolerance(input: ParseStream, name: &str, key: Span) -> syn::Result<Tolerance> {
+    let value = value(input, name, key, &format!("{name} = \"+5%\""))?;
+    match &value.lit {
+        Some(Lit::Str(s)) => {
+            parse_tolerance(&s.value(), name).map_err(|m| syn::Error::new_spanned(s, m))
+        }
+        _ => Err(syn::Error::new_spanned(
+            &value.tokens,
+            format!("`{name}` takes a tolerance as a string, as in `{name} = \"+5%\"`"),
+        )),
+    }
+}
+
+/// Whether the next value is a string starting with `+`: a tolerance, not a limit.
+fn is_tolerance(input: ParseStream) -> bool {
+    let fork = input.fork();
+    if fork.parse::<syn::Token![=]>().is_err() {
+        return false;
+    }
+    matches!(fork.parse::<Lit>(), Ok(Lit::Str(s)) if s.value().trim_start().starts_with('+'))
 }
 
 /// `"24 MB"` → 24,000,000: B, KB/MB/GB/TB (decimal, powers of 1000) and KiB/MiB/GiB/TiB
@@ -121,26 +224,65 @@ impl Parse for LimitArgs {
         let mut args = LimitArgs::default();
         while !input.is_empty() {
             let span = input.span();
-            if input.peek(kw::peak) {
+            if input.peek(kw::baseline) {
+                input.parse::<kw::baseline>()?;
+                if input.peek(syn::Token![=]) {
+                    return Err(syn::Error::new(
+                        input.span(),
+                        "`baseline` stands alone; its tolerances are arguments of their own: \
+                         `#[limit(baseline, bytes = \"+5%\", allocations = \"+0\")]`",
+                    ));
+                }
+                set(&mut args.baseline, (), span, "baseline")?;
+            } else if input.peek(kw::bytes) {
+                input.parse::<kw::bytes>()?;
+                let value = tolerance(input, "bytes", span)?;
+                set(&mut args.bytes_tolerance, value, span, "bytes")?;
+            } else if input.peek(kw::peak) {
                 input.parse::<kw::peak>()?;
-                let size = size(input, "peak", span)?;
-                set(&mut args.peak, size, span, "peak")?;
+                if is_tolerance(input) {
+                    let value = tolerance(input, "peak", span)?;
+                    if args.peak.is_some() {
+                        return Err(duplicate_peak(span));
+                    }
+                    set(&mut args.peak_tolerance, value, span, "peak")?;
+                } else {
+                    let size = size(input, "peak", span)?;
+                    if args.peak_tolerance.is_some() {
+                        return Err(duplicate_peak(span));
+                    }
+                    set(&mut args.peak, size, span, "peak")?;
+                }
             } else if input.peek(kw::leaks) {
                 input.parse::<kw::leaks>()?;
                 let size = size(input, "leaks", span)?;
                 set(&mut args.leaks, size, span, "leaks")?;
             } else if input.peek(kw::allocations) {
                 input.parse::<kw::allocations>()?;
-                let value = value(input, "allocations", span, "allocations = 100")?;
-                let n = match &value.lit {
-                    Some(Lit::Int(i)) => i.base10_parse::<u64>()?,
-                    _ => {
-                        return Err(syn::Error::new_spanned(
-                            &value.tokens,
-                            "`allocations` takes a whole number, as in `allocations = 100`",
-                        ))
+                if is_tolerance(input) {
+                    let value = tolerance(input, "allocations", span)?;
+                    if args.allocations.is_some() {
+                        return Err(duplicate_allocations(span));
                     }
-                };
+                    set(&mut args.allocations_tolerance, value, span, "allocations")?;
+                    if !separator(input, "#[limit(baseline, allocations = \"+0\")]")? {
+                        break;
+                    }
+                    continue;
+                }
+                if args.allocations_tolerance.is_some() {
+                    return Err(duplicate_allocations(span));
+                }
+                let value = value(input, "allocations", span, "allocations = 100")?;
+                let n =
+                    match &value.lit {
+                        Some(Lit::Int(i)) => i.base10_parse::<u64>()?,
+                        _ => return Err(syn::Error::new_spanned(
+                            &value.tokens,
+                            "`allocations` takes a whole number, as in `allocations = 100` (or, \
+                             with `baseline`, a tolerance, as in `allocations = \"+0\"`)",
+                        )),
+                    };
                 set(&mut args.allocations, n, span, "allocations")?;
             } else if input.peek(kw::warmups) {
                 input.parse::<kw::warmups>()?;
@@ -166,14 +308,51 @@ impl Parse for LimitArgs {
                 break;
             }
         }
-        if args.peak.is_none() && args.leaks.is_none() && args.allocations.is_none() {
+        if args.baseline.is_none() {
+            let tolerances = [
+                (&args.bytes_tolerance, "bytes"),
+                (&args.allocations_tolerance, "allocations"),
+                (&args.peak_tolerance, "peak"),
+            ];
+            if let Some((Some((_, span)), name)) = tolerances.iter().find(|(t, _)| t.is_some()) {
+                return Err(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{name} = \"+..\"` is a tolerance of a baseline: add `baseline`, as in \
+                         `#[limit(baseline, {name} = \"+5%\")]` (an absolute limit is written \
+                         without `+`)"
+                    ),
+                ));
+            }
+        }
+        if args.peak.is_none()
+            && args.leaks.is_none()
+            && args.allocations.is_none()
+            && args.baseline.is_none()
+        {
             return Err(syn::Error::new(
                 Span::call_site(),
-                format!("`#[limit]` needs at least one limit: `peak`, `leaks` or `allocations`; {VALID}"),
+                format!("`#[limit]` needs at least one limit: `peak`, `leaks`, `allocations` or `baseline`; {VALID}"),
             ));
         }
         Ok(args)
     }
+}
+
+fn duplicate_peak(span: Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        "duplicate argument `peak`: a limit (`peak = \"1 MiB\"`) and a baseline's tolerance \
+         (`peak = \"+5%\"`) of the peak cannot both be given; keep one",
+    )
+}
+
+fn duplicate_allocations(span: Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        "duplicate argument `allocations`: a limit (`allocations = 100`) and a baseline's \
+         tolerance (`allocations = \"+0\"`) of the allocations cannot both be given; keep one",
+    )
 }
 
 pub fn limit(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -270,6 +449,32 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result
             ));
         }
     }
+    let baseline = match &args.baseline {
+        Some(_) => {
+            let tolerance = |t: &Option<(Tolerance, Span)>| match t {
+                Some((Tolerance::Percent(percent), _)) => {
+                    let percent = proc_macro2::Literal::f64_suffixed(*percent);
+                    quote!(#p::Tolerance::Percent(#percent))
+                }
+                Some((Tolerance::Amount(n), _)) => quote!(#p::Tolerance::Amount(#n)),
+                None => quote!(#p::Tolerance::Amount(0)),
+            };
+            let (bytes, allocations, peak) = (
+                tolerance(&args.bytes_tolerance),
+                tolerance(&args.allocations_tolerance),
+                tolerance(&args.peak_tolerance),
+            );
+            quote! {
+                ::core::option::Option::Some(#p::Baseline {
+                    tolerances: #p::Tolerances::new(#bytes, #allocations, #peak),
+                    module_path: ::core::module_path!(),
+                    file: ::core::file!(),
+                    manifest_dir: ::core::option_env!("CARGO_MANIFEST_DIR"),
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let init: syn::Expr = syn::parse_quote! {
         {
             static LIMITS: #p::Limits = #p::Limits {
@@ -279,6 +484,7 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result
                 allocations: #allocations,
                 threads: #threads,
                 warmups: #warmups,
+                baseline: #baseline,
             };
             #p::LimitGuard::start(&LIMITS)
         }
@@ -294,7 +500,42 @@ fn expand(args: &LimitArgs, function: ItemFn, item: &TokenStream) -> syn::Result
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_size, parse_tolerance, Tolerance};
+
+    /// The cases of the runtime's `Tolerance::parse` (profile-runtime/src/baseline.rs): the two
+    /// read tolerances alike.
+    #[test]
+    fn tolerances() {
+        assert_eq!(parse_tolerance("+5%", "bytes"), Ok(Tolerance::Percent(5.0)));
+        assert_eq!(
+            parse_tolerance(" + 2.5 % ", "peak"),
+            Ok(Tolerance::Percent(2.5))
+        );
+        assert_eq!(
+            parse_tolerance("+0", "allocations"),
+            Ok(Tolerance::Amount(0))
+        );
+        assert_eq!(
+            parse_tolerance("+1_000", "allocations"),
+            Ok(Tolerance::Amount(1000))
+        );
+        assert_eq!(parse_tolerance("+100", "bytes"), Ok(Tolerance::Amount(100)));
+        assert_eq!(
+            parse_tolerance("+1 KiB", "bytes"),
+            Ok(Tolerance::Amount(1024))
+        );
+        assert_eq!(
+            parse_tolerance("+1.5 MB", "peak"),
+            Ok(Tolerance::Amount(1_500_000))
+        );
+        let err = |text, name| parse_tolerance(text, name).unwrap_err();
+        assert!(err("5%", "bytes").contains("(did you mean \"+5%\"?)"));
+        assert!(err("-5%", "bytes").contains("is how much `bytes` may grow"));
+        assert!(err("+1 KiB", "allocations").contains("whole number of allocations"));
+        assert!(err("+1 kb", "bytes").contains("did you mean \"KB\"?"));
+        assert!(err("+%", "bytes").contains("not a percentage"));
+        assert!(err("+0.5 B", "bytes").contains("not a whole number of bytes"));
+    }
 
     #[test]
     fn sizes() {

@@ -8,7 +8,8 @@
 
 // The path of a call: the contract with the macro, the allocator's counters, the recorder
 // (probes, tables, guards) and the run-wide store, the report model and its renderings, the
-// output; beside them, the testing API.
+// output; beside them, the testing API (`limit`'s baselines: the model in `baseline`, their
+// files in `snapshots`).
 mod spec;
 
 mod alloc;
@@ -29,8 +30,10 @@ mod summary;
 
 mod output;
 
+pub mod baseline;
 mod limit;
 mod measure;
+mod snapshots;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
 pub use backend::use_stats_alloc;
@@ -45,7 +48,10 @@ pub use summary::{FunctionSummary, LineSummary, Summary};
 /// The environment variables a profiled program reads, and the `FUNC` line it writes under
 /// `mprof run`: what the `mprof` tool and the program agree on.
 pub mod env {
-    pub use crate::spec::{DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR};
+    pub use crate::spec::{
+        BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR,
+        UPDATE_VAR,
+    };
     pub use crate::timeline::func_line;
 }
 
@@ -60,10 +66,12 @@ pub mod __page {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::alloc::{untracked, PassThrough};
+    pub use crate::baseline::{Tolerance, Tolerances};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
     };
+    pub use crate::snapshots::Baseline;
     pub use crate::spec::{FnMeta, Format, Options, SelfType, Stream, Threads, Unit, When};
     pub use crate::table::{SharedTable, Table};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`

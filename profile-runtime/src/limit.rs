@@ -6,7 +6,8 @@ use std::panic::Location;
 
 use crate::bytes::{group, size};
 use crate::measure::{self, Measurement, ProcessLock};
-use crate::output;
+use crate::output::{self, CaptureScope};
+use crate::snapshots::Baseline;
 use crate::spec::Threads;
 
 /// The limits of a function, fixed at compile time.
@@ -21,6 +22,9 @@ pub struct Limits {
     pub threads: Threads,
     /// Runs of the body before the measured one (`warmups = N`).
     pub warmups: u32,
+    /// The figures of the body, and of the profiled functions it calls, are compared with a
+    /// baseline file (`baseline`).
+    pub baseline: Option<Baseline>,
 }
 
 /// Created first in a `limit`ed body, so dropped last: after the body's report was made.
@@ -30,6 +34,8 @@ pub struct LimitGuard {
     measurement: Option<Measurement>,
     /// Where the limited function is: its attribute, which a failure points at.
     at: &'static Location<'static>,
+    /// With a baseline: the reports of the profiled functions the body calls.
+    capture: Option<CaptureScope>,
 }
 
 impl LimitGuard {
@@ -42,10 +48,12 @@ impl LimitGuard {
             Threads::Current => None,
             Threads::All => Some(ProcessLock::acquire()),
         };
+        let capture = limits.baseline.as_ref().map(|_| CaptureScope::open());
         LimitGuard {
             limits,
             measurement: Some(Measurement::start(lock)),
             at: Location::caller(),
+            capture,
         }
     }
 }
@@ -55,10 +63,11 @@ impl Drop for LimitGuard {
         let Some(measurement) = self.measurement.take() else {
             return;
         };
+        let called = self.capture.take().and_then(CaptureScope::close);
         if std::thread::panicking() {
             // The body failed on its own; its panic is the one to see.
             drop(measurement);
-            crate::alloc::untracked(|| drop(output::take_held()));
+            crate::alloc::untracked(|| drop((output::take_held(), called)));
             return;
         }
         let usage = measurement.finish();
@@ -101,8 +110,11 @@ impl Drop for LimitGuard {
                 }
             }
             let report = output::take_held();
+            let baseline = limits.baseline.as_ref().and_then(|baseline| {
+                crate::snapshots::check(baseline, limits.function, report.as_ref(), called)
+            });
             if failures.is_empty() {
-                return None;
+                return baseline;
             }
             let mut message = format!(
                 "memory_profiler: `{}` exceeded its memory limits:\n",
@@ -121,6 +133,9 @@ impl Drop for LimitGuard {
             );
             if let Some(report) = report {
                 let _ = write!(message, "\n{report}");
+            }
+            if let Some(baseline) = baseline {
+                let _ = write!(message, "\n{baseline}");
             }
             Some(message)
         });

@@ -44,10 +44,12 @@ pub(crate) fn take_held() -> Option<Report> {
         .flatten()
 }
 
-/// An open `capture` scope: its reports so far, and whether their Mem usage is relative.
+/// An open `capture` scope: its reports so far, whether their Mem usage is relative, and the
+/// id of its [`CaptureScope`] (0 for `capture`'s own).
 struct Scope {
     reports: Reports,
     relative: bool,
+    id: u64,
 }
 
 /// Runs `f` and hands back, instead of printing them, the reports of every `#[profile]`
@@ -134,6 +136,7 @@ fn capture_in<T>(relative: bool, f: impl FnOnce() -> T) -> (T, Reports) {
             c.borrow_mut().push(Scope {
                 reports: Reports::default(),
                 relative,
+                id: 0,
             })
         });
         count_capture(1);
@@ -148,6 +151,62 @@ fn capture_in<T>(relative: bool, f: impl FnOnce() -> T) -> (T, Reports) {
     .map(|scope| scope.reports)
     .unwrap_or_default();
     (value, reports)
+}
+
+/// A capture opened by a guard rather than around a closure (a `limit` with a baseline
+/// captures the reports of the profiled functions its body calls): [`CaptureScope::close`]
+/// hands them back. It closes only on the thread that opened it, with the scopes opened inside
+/// it closed (an `async` body moved to another thread gets nothing, rather than another
+/// scope's reports).
+pub(crate) struct CaptureScope {
+    id: u64,
+}
+
+impl CaptureScope {
+    /// Opens a scope on this thread (as the profiler's own work), its Mem usage relative.
+    pub(crate) fn open() -> CaptureScope {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Relaxed);
+        crate::alloc::untracked(|| {
+            let _ = CAPTURES.try_with(|c| {
+                c.borrow_mut().push(Scope {
+                    reports: Reports::default(),
+                    relative: true,
+                    id,
+                })
+            });
+            count_capture(1);
+        });
+        CaptureScope { id }
+    }
+
+    /// Closes the scope: the reports it captured (as the profiler's own work).
+    pub(crate) fn close(self) -> Option<Reports> {
+        let id = self.id;
+        std::mem::forget(self);
+        crate::alloc::untracked(|| {
+            CAPTURES
+                .try_with(|c| {
+                    let mut scopes = c.borrow_mut();
+                    if scopes.last().is_some_and(|scope| scope.id == id) {
+                        count_capture(-1);
+                        scopes.pop().map(|scope| scope.reports)
+                    } else {
+                        None
+                    }
+                })
+                .ok()
+                .flatten()
+        })
+    }
+}
+
+impl Drop for CaptureScope {
+    fn drop(&mut self) {
+        let scope = CaptureScope { id: self.id };
+        drop(scope.close());
+    }
 }
 
 /// A setting read once from the environment: `parse` maps the trimmed, lowercased value; an
@@ -358,6 +417,35 @@ fn write_page(path: &str, reports: &[(Options, Report)]) {
             "memory_profiler: cannot write the run's page to {path} (from {HTML_VAR}): {err}"
         );
     }
+}
+
+/// Says `text` on stderr past the test harness's capture (a direct write, not `eprint!`), so
+/// that it shows in `cargo test`'s output even when the test passes: what a test wrote into
+/// the repository (an allocation baseline) must not go unseen.
+pub(crate) fn notice(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes `text` to the file at `path` whole: into a file of its own beside it, then renamed
+/// over it, so that a reader (another test process) never sees it half written. Creates its
+/// folder if needed.
+pub(crate) fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    static N: AtomicU64 = AtomicU64::new(0);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        N.fetch_add(1, Relaxed)
+    ));
+    let written = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// What the writers of this process remember: the files written to (the first report to a

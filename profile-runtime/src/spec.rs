@@ -191,3 +191,13 @@ pub const INTERVAL_VAR: &str = "MEMORY_PROFILER_MPROF_INTERVAL";
 /// profiled function's calls, whatever [`REPORT_VAR`] says for the text) are written there as
 /// one self-contained page when the process exits.
 pub const HTML_VAR: &str = "MEMORY_PROFILER_HTML";
+
+/// The environment variable that says what `#[limit(baseline)]` tests do with their baseline
+/// files: `1` (or `always`) rewrites them with the run's figures (and the tests pass), `new`
+/// writes the run's figures beside each baseline that differs (`NAME.allocs.new`) for review,
+/// `no` writes nothing; unset (or `auto`), a missing baseline is written, unless `CI` is set.
+pub const UPDATE_VAR: &str = "MEMORY_PROFILER_UPDATE";
+
+/// The environment variable that names a folder where `#[limit(baseline)]` tests keep their
+/// baseline files, instead of a `snapshots/` folder beside each test's file.
+pub const BASELINE_DIR_VAR: &str = "MEMORY_PROFILER_BASELINE_DIR";

@@ -125,6 +125,8 @@ pub fn run_child(test: &str, vars: &[(&str, Option<&str>)]) -> Child {
         "MEMORY_PROFILER_MPROF_INTERVAL",
         "MEMORY_PROFILER_REPORTS",
         "MEMORY_PROFILER_HTML",
+        "MEMORY_PROFILER_UPDATE",
+        "MEMORY_PROFILER_BASELINE_DIR",
     ] {
         command.env_remove(var);
     }
