@@ -2,7 +2,7 @@
 //! wraps dhat's, so both count the very same calls. (dhat's counters are process-wide: one test
 //! in this crate.)
 
-use memory_profiler::{measure, Allocator};
+use memory_profiler::{measure, measure_process, Allocator};
 
 #[global_allocator]
 static ALLOC: Allocator<dhat::Alloc> = Allocator::new(dhat::Alloc);
@@ -36,8 +36,13 @@ fn measure_agrees_with_dhat_totals() {
     // The profiler's own first-use work (finding out that its allocator is installed, its
     // thread-local scope stack), which dhat sees but is no part of the work: done beforehand.
     let _ = measure(|| ());
+    let _ = measure_process(|| ());
+    // dhat counts every thread, so we do too (`measure_process`), and the test harness's main
+    // thread, which allocates for a moment after it starts this test's thread, is given that
+    // moment: then nothing but `work` allocates between the two readings.
+    std::thread::sleep(std::time::Duration::from_millis(100));
     let before = dhat::HeapStats::get();
-    let (total, usage) = measure(work);
+    let (total, usage) = measure_process(work);
     let after = dhat::HeapStats::get();
     assert_eq!(total, 10_000 + 1000 + 1000 + 500);
     // dhat counts a reallocation as a new block of the new size: its total blocks are our

@@ -848,9 +848,7 @@ fn functions_of(timeline: &Timeline, reports: &[&Report]) -> Vec<TimelineFunctio
             None => {
                 let id = reports
                     .iter()
-                    .position(|r| {
-                        crate::names::dotted(r.module_path(), r.function()) == call.name
-                    })
+                    .position(|r| crate::names::dotted(r.module_path(), r.function()) == call.name)
                     .map(function_id);
                 let color = COLORS[functions.len() % COLORS.len()];
                 functions.push(TimelineFunction {
