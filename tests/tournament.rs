@@ -9,9 +9,8 @@ mod common;
 
 use example::{
     interactions_path, play_match, tournament_in_memory, tournament_streaming, Action, Config,
-    Strategy,
+    ProgressBar, Strategy,
 };
-use indicatif::ProgressBar;
 use memory_profiler::capture;
 
 fn config(strategies: &[Strategy], turns: u32, repetitions: u32) -> Config {
