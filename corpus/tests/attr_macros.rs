@@ -4,8 +4,8 @@
 //! the body's: the runtime a tokio macro builds, the span and events tracing records (here
 //! with a subscriber that allocates), the box `#[async_trait]` puts the future in are not
 //! counted, and every line of the body shows its own figures. (The orders that cannot work,
-//! `#[profile]` under `#[rstest]` or `#[test_case]`, are compile errors: the root package's
-//! `tests/fixtures.rs`.)
+//! `#[profile]` under `#[rstest]` or `#[test_case]`, are compile errors:
+//! `suite/tests/fixtures.rs`.)
 
 use std::future::Future;
 use std::pin::Pin;

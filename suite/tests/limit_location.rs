@@ -1,0 +1,60 @@
+//! A `#[limit]` failure points at the limited test (its attribute's file and line) and prints
+//! no frames of the profiler's, also with `RUST_BACKTRACE=1`: this test runs its own binary's
+//! fixture as a child process, with the fixture's failure switched on, and reads what it says.
+
+use std::process::Command;
+
+#[global_allocator]
+static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+
+/// The fixture's attribute line.
+const FIXTURE_LINE: u32 = line!() + 3;
+
+#[test]
+#[memory_profiler::limit(peak = "1 KiB")]
+fn fixture_over_its_limit_when_asked() {
+    // Within its limit unless the parent test asks for the failure.
+    let n = if std::env::var_os("MEMORY_PROFILER_LIMIT_FIXTURE").is_some() {
+        100_000
+    } else {
+        10
+    };
+    let v = vec![0u8; n];
+    assert_eq!(v.len(), n);
+}
+
+#[test]
+fn a_failure_points_at_the_test_and_shows_no_frames_of_ours() {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "fixture_over_its_limit_when_asked",
+            "--test-threads=1",
+        ])
+        .env("MEMORY_PROFILER_LIMIT_FIXTURE", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!output.status.success(), "{text}");
+    let at = format!(
+        "thread 'fixture_over_its_limit_when_asked' panicked at suite/tests/limit_location.rs:{FIXTURE_LINE}:"
+    );
+    assert!(text.contains(&at), "no `{at}` in:\n{text}");
+    assert!(
+        text.contains("  - peak 100,000 B (97.7 KiB) is above its limit of 1 KiB (1,024 B)\n"),
+        "{text}"
+    );
+    for ours in [
+        "profile-runtime",
+        "profile_runtime",
+        "LimitGuard",
+        "limit.rs",
+    ] {
+        assert!(!text.contains(ours), "`{ours}` in:\n{text}");
+    }
+}

@@ -1,0 +1,65 @@
+//! Without a counting allocator the figures fall back to the resident set size, and the report
+//! says how to install the allocator; the testing API refuses to give such figures. (This test
+//! crate deliberately installs no global allocator.)
+
+use memory_profiler::profile;
+
+#[profile(stream = "../target/tmp/rss-fallback.txt")]
+fn touch_pages(mib: usize) -> usize {
+    let v = vec![1u8; mib << 20];
+    let sum: usize = v.iter().step_by(4096).map(|&b| b as usize).sum();
+    sum
+}
+
+#[test]
+fn falls_back_to_resident_set_size_with_a_note() {
+    assert!(!memory_profiler::allocator_installed());
+    std::fs::create_dir_all("../target/tmp").unwrap();
+    assert_eq!(touch_pages(64), (64 << 20) / 4096);
+    let report = std::fs::read_to_string("../target/tmp/rss-fallback.txt").unwrap();
+    // 64 MiB of written pages raise the resident set by about that much (the allocator may
+    // have kept some pages from before, hence the margin): at least 48 MiB on that line.
+    let line = report
+        .lines()
+        .find(|l| l.ends_with("let v = vec![1u8; mib << 20];"))
+        .unwrap();
+    let increment: f64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(increment > 48.0, "{report}");
+    assert!(report.contains(
+        "memory_profiler: no counting allocator, figures are the resident set size; for exact heap figures add \
+         `#[global_allocator] static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();`"
+    ));
+}
+
+fn panic_message(result: std::thread::Result<impl Sized>) -> String {
+    let err = result.err().expect("it panicked");
+    err.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or(err.downcast_ref::<String>().cloned())
+        .unwrap()
+}
+
+#[test]
+fn the_testing_api_refuses_wrong_figures() {
+    let lines = "static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();";
+    assert!(
+        panic_message(std::panic::catch_unwind(|| memory_profiler::measure(|| 1))).contains(lines)
+    );
+    assert!(
+        panic_message(std::panic::catch_unwind(|| memory_profiler::capture(|| 1))).contains(lines)
+    );
+    assert!(panic_message(std::panic::catch_unwind(|| {
+        memory_profiler::measure_process(|| 1)
+    }))
+    .contains(lines));
+}
+
+#[memory_profiler::limit(peak = "1 MiB")]
+fn limited() -> u8 {
+    1
+}
+
+#[test]
+fn a_limit_refuses_wrong_figures() {
+    assert!(panic_message(std::panic::catch_unwind(limited)).contains("#[global_allocator]"));
+}

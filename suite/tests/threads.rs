@@ -1,0 +1,126 @@
+//! Per-thread figures stay exact while other threads allocate, and concurrent reports never
+//! interleave.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use memory_profiler::{capture, profile};
+
+#[global_allocator]
+static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+
+#[profile]
+fn collect(n: u64) -> u64 {
+    let v: Vec<u64> = (0..n).collect();
+    let doubled: Vec<u64> = v.iter().map(|x| x * 2).collect();
+    drop(v);
+    doubled.iter().sum()
+}
+
+/// Threads that allocate, grow and free memory as fast as they can until told to stop, and
+/// count their rounds.
+fn churn(
+    threads: usize,
+) -> (
+    Arc<AtomicBool>,
+    Arc<AtomicU64>,
+    Vec<std::thread::JoinHandle<()>>,
+) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let rounds = Arc::new(AtomicU64::new(0));
+    let handles = (0..threads)
+        .map(|_| {
+            let (stop, rounds) = (Arc::clone(&stop), Arc::clone(&rounds));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let mut v = Vec::new();
+                    for i in 0..1000u64 {
+                        v.push(Box::new(i));
+                    }
+                    let s: String = (0..100)
+                        .map(|i| char::from(b'a' + (i % 26) as u8))
+                        .collect();
+                    assert_eq!((v.len(), s.len()), (1000, 100));
+                    rounds.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    (stop, rounds, handles)
+}
+
+#[test]
+fn figures_are_exact_while_other_threads_allocate() {
+    let (stop, rounds, handles) = churn(3);
+    // The other threads are allocating before the first profiled call, and go on until the
+    // last one has been checked.
+    while rounds.load(Ordering::Relaxed) < 3 {
+        std::thread::yield_now();
+    }
+    for _ in 0..50 {
+        let (sum, reports) = capture(|| collect(10_000));
+        assert_eq!(sum, 2 * (0..10_000u64).sum::<u64>());
+        let report = reports.function("collect").unwrap();
+        let v = report.line_containing("let v").unwrap();
+        assert_eq!((v.increment, v.allocations, v.occurrences), (80_000, 1, 1));
+        let doubled = report.line_containing("let doubled").unwrap();
+        assert_eq!((doubled.increment, doubled.allocations), (80_000, 1));
+        let dropped = report.line_containing("drop(v)").unwrap();
+        assert_eq!((dropped.increment, dropped.allocations), (-80_000, 0));
+        let closing = report.rows().last().unwrap();
+        assert_eq!(closing.text, "}");
+        assert_eq!(closing.increment, -80_000);
+        // Mem usage moves by exactly the increments, from the heap at entry.
+        let entry = report.rows()[0].mem_usage;
+        assert_eq!(v.mem_usage - entry, 80_000);
+        assert_eq!(doubled.mem_usage - entry, 160_000);
+        assert_eq!(closing.mem_usage, entry);
+    }
+    stop.store(true, Ordering::Relaxed);
+    for handle in handles {
+        handle.join().unwrap();
+    }
+}
+
+#[profile(stream = "../target/tmp/threads-interleave.txt")]
+fn to_file(n: usize) -> usize {
+    let v = vec![0u8; n];
+    v.len()
+}
+
+#[test]
+fn reports_of_concurrent_threads_never_interleave() {
+    std::fs::create_dir_all("../target/tmp").unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            std::thread::spawn(|| {
+                for _ in 0..25 {
+                    assert_eq!(to_file(4096), 4096);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let text = std::fs::read_to_string("../target/tmp/threads-interleave.txt").unwrap();
+    let blocks: Vec<&str> = text.split_inclusive("\n\n\n").collect();
+    assert_eq!(blocks.len(), 100, "one whole report per call");
+    for block in blocks {
+        let lines: Vec<&str> = block.lines().collect();
+        assert_eq!(lines[0], "Filename: suite/tests/threads.rs");
+        assert_eq!(
+            lines[2],
+            "Line #    Mem usage    Increment  Occurrences   Line Contents"
+        );
+        assert!(
+            lines[4].ends_with("   #[profile(stream = \"../target/tmp/threads-interleave.txt\")]")
+        );
+        assert!(
+            lines[6].ends_with("0.0 MiB           1       let v = vec![0u8; n];"),
+            "{block}"
+        );
+        assert!(lines[8].ends_with("   }"));
+        assert_eq!(lines.len(), 11, "{block}");
+    }
+}
