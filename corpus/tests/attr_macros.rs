@@ -5,7 +5,7 @@
 //! with a subscriber that allocates), the box `#[async_trait]` puts the future in are not
 //! counted, and every line of the body shows its own figures. (The orders that cannot work,
 //! `#[profile]` under `#[rstest]` or `#[test_case]`, are compile errors:
-//! `suite/tests/fixtures.rs`.)
+//! `suite/tests/integration/fixtures.rs`.)
 
 use std::future::Future;
 use std::pin::Pin;

@@ -2,7 +2,8 @@
 //! one line on stderr, prints no panic message, and the program goes on.
 //!
 //! Without the test harness (`harness = false`), which itself fails on a closed stdout: the
-//! binary runs itself again as the program whose stdout is closed.
+//! binary runs itself again as the program whose stdout is closed. (So a test binary of its
+//! own, not a module of `integration/`.)
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! `measure` agrees with dhat, the reference heap profiler, on the same work: our allocator
 //! wraps dhat's, so both count the very same calls. (dhat's counters are process-wide: one test
-//! in this crate.)
+//! in this crate, a test binary of its own, with dhat's allocator under ours.)
 
 use memory_profiler::{measure, measure_process, Allocator};
 

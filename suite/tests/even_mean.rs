@@ -3,13 +3,15 @@
 //! contrast (64 MiB for the collected `Vec`, nothing for the `for` loop).
 //!
 //! Figures are in MiB of 1,048,576 bytes, printed with 4 decimals (`precision = 4`).
+//!
+//! A test binary of its own, not a module of `integration/`: it includes the example, whose
+//! `#[global_allocator]` is then the binary's (a binary has one).
 
 #[path = "../../examples/even_mean.rs"]
 #[allow(dead_code)]
 mod example;
 
-mod common;
-use common::{figures, on_fresh_thread, only};
+use memory_profiler_suite::{figures, on_fresh_thread, only};
 
 use memory_profiler::{capture, measure};
 

@@ -3,6 +3,9 @@
 //! N = 7 check that writing and reading 10^7 numbers never holds more than the 8 KiB buffers.
 //!
 //! Figures are in MiB of 1,048,576 bytes, printed with 4 decimals (`precision = 4`).
+//!
+//! A test binary of its own, not a module of `integration/`: it includes the example, whose
+//! `#[global_allocator]` is then the binary's (a binary has one).
 
 #[path = "../../examples/file_mean.rs"]
 #[allow(dead_code)]
@@ -10,8 +13,7 @@ mod example;
 
 use std::path::PathBuf;
 
-mod common;
-use common::{figures, on_fresh_thread, only};
+use memory_profiler_suite::{figures, on_fresh_thread, only};
 
 use memory_profiler::{capture, measure};
 

@@ -1,6 +1,10 @@
 //! A `#[limit]` failure points at the limited test (its attribute's file and line) and prints
 //! no frames of the profiler's, also with `RUST_BACKTRACE=1`: this test runs its own binary's
 //! fixture as a child process, with the fixture's failure switched on, and reads what it says.
+//!
+//! A test binary of its own, not a module of `integration/`: `integration/off_feature.rs`
+//! builds it again with the profiler switched off (`--no-default-features`) to see its fixture
+//! fail saying so, and a small binary keeps that build short.
 
 use std::process::Command;
 

@@ -1,6 +1,7 @@
 //! `#[limit(threads = "all")]` and `measure_process`: every thread counts. Process-wide
 //! figures include whatever other threads of the process do, so this crate runs its tests one
-//! after the other through the process-wide lock, and nothing else.
+//! after the other through the process-wide lock, and nothing else (a test binary of its own,
+//! not a module of `integration/`).
 
 use memory_profiler::{limit, measure_process};
 

@@ -1,6 +1,7 @@
 //! `threads = "all"`: the report follows the heap of every thread, so work done on spawned
 //! threads shows on the line that spawned it. (Process-wide figures include whatever other
-//! threads do at the same time, so this crate holds a single test.)
+//! threads do at the same time, so this crate holds a single test: a test binary of its own,
+//! not a module of `integration/`.)
 
 use memory_profiler::{capture, profile, Measured};
 

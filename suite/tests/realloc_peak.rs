@@ -1,12 +1,12 @@
 //! A reallocation that moves its block copies the old block into the new one while both are
 //! live: Peak (`measure`'s, the line's, the process-wide one) counts both. The inner allocator
-//! (`common::Moving`) moves every growth and keeps every shrink in place, so the figures are the
-//! same on every run. One test: it also measures the whole process.
+//! (`memory_profiler_suite::Moving`) moves every growth and keeps every shrink in place, so the
+//! figures are the same on every run. One test: it also measures the whole process. (So a test
+//! binary of its own, with that allocator, not a module of `integration/`.)
 
 use memory_profiler::{capture, measure, measure_process, profile, Allocator};
 
-mod common;
-use common::Moving;
+use memory_profiler_suite::Moving;
 
 #[global_allocator]
 static ALLOC: Allocator<Moving> = Allocator::new(Moving);

@@ -1,6 +1,7 @@
 //! Without a counting allocator the figures fall back to the resident set size, and the report
 //! says how to install the allocator; the testing API refuses to give such figures. (This test
-//! crate deliberately installs no global allocator.)
+//! crate deliberately installs no global allocator: a test binary of its own, not a module of
+//! `integration/`.)
 
 use memory_profiler::profile;
 

@@ -8,6 +8,9 @@
 //! Most twins come from the `shapes!` macro below (so their spans are those of a
 //! `macro_rules!`); the ones in `mod direct` are written by hand, so that their spans are the
 //! file's own and clippy lints their expansion as it lints a user's code.
+//!
+//! A test binary of its own, not a module of `integration/`: its global allocator is
+//! `memory_profiler_suite::Moving` under ours, so that both twins' reallocations move alike.
 
 use std::cell::RefCell;
 use std::fmt::Debug;
@@ -16,13 +19,11 @@ use std::sync::Mutex;
 
 use memory_profiler::{capture, measure, Report, Reports, Row, Usage};
 
-mod common;
-
 // Reallocations that move or not the same way in both twins, so that their peaks (a moving
-// one counts both blocks) compare (see `common::Moving`).
+// one counts both blocks) compare (see `memory_profiler_suite::Moving`).
 #[global_allocator]
-static ALLOC: memory_profiler::Allocator<common::Moving> =
-    memory_profiler::Allocator::new(common::Moving);
+static ALLOC: memory_profiler::Allocator<memory_profiler_suite::Moving> =
+    memory_profiler::Allocator::new(memory_profiler_suite::Moving);
 
 // ---------------------------------------------------------------------------------------------
 // The drop log and the twin runners.

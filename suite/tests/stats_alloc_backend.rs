@@ -1,5 +1,6 @@
 //! A program whose global allocator is stats_alloc's can point the profiler at it and get
-//! process-wide reports. (One test in this crate: the counters are process-wide.)
+//! process-wide reports. (One test in this crate, a test binary of its own with stats_alloc's
+//! allocator: the counters are process-wide.)
 
 use std::alloc::System;
 

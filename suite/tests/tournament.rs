@@ -1,17 +1,19 @@
 //! `examples/tournament.rs`: the in-memory and streaming versions give identical results;
 //! hand-checked matches; the two reports tell the two versions' memory apart.
+//!
+//! A test binary of its own, not a module of `integration/`: it includes the example, whose
+//! `#[global_allocator]` is then the binary's (a binary has one).
 
 #[path = "../../examples/tournament.rs"]
 #[allow(dead_code)]
 mod example;
-
-mod common;
 
 use example::{
     interactions_path, play_match, tournament_in_memory, tournament_streaming, Action, Config,
     ProgressBar, Strategy,
 };
 use memory_profiler::capture;
+use memory_profiler_suite::on_fresh_thread;
 
 fn config(strategies: &[Strategy], turns: u32, repetitions: u32) -> Config {
     Config {
@@ -119,7 +121,7 @@ fn the_reports_tell_the_versions_apart() {
     // capture.
     let config = config(&Strategy::ALL, 25, 10);
     let path = interactions_path("reports");
-    let (results, reports) = common::on_fresh_thread(|| {
+    let (results, reports) = on_fresh_thread(|| {
         capture(|| {
             let hidden = ProgressBar::hidden();
             let a = tournament_in_memory(&config, &hidden);
@@ -156,9 +158,8 @@ fn the_reports_tell_the_versions_apart() {
 #[test]
 fn the_strategies_and_the_tally_are_profiled_by_impl() {
     let config = config(&Strategy::ALL, 50, 3);
-    let (results, reports) = common::on_fresh_thread(|| {
-        capture(|| tournament_in_memory(&config, &ProgressBar::hidden()))
-    });
+    let (results, reports) =
+        on_fresh_thread(|| capture(|| tournament_in_memory(&config, &ProgressBar::hidden())));
     assert_eq!(results.standings.len(), 16);
     // 120 matches a repetition, 3 repetitions, 50 turns, two players.
     let calls = |name: &str| reports.function(name).unwrap().calls();

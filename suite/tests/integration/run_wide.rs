@@ -9,11 +9,7 @@ use std::sync::mpsc;
 use memory_profiler::profile;
 use serde::Deserialize;
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-mod common;
-use common::{is_child, run_child};
+use memory_profiler_suite::{is_child, run_child};
 
 #[profile(report = "exit", unit = "B", allocs)]
 fn helper(n: usize) -> usize {
@@ -63,7 +59,7 @@ fn calls() {
 
 #[test]
 fn child_run() {
-    if is_child("child_run") {
+    if is_child(module_path!(), "child_run") {
         calls();
         println!("child done");
     }
@@ -71,7 +67,7 @@ fn child_run() {
 
 #[test]
 fn child_exit() {
-    if is_child("child_exit") {
+    if is_child(module_path!(), "child_exit") {
         calls();
         println!("child done");
         // Not the end of the test harness's `main`: the reports are still written.
@@ -228,6 +224,7 @@ fn check_run(stdout: &str) {
 #[test]
 fn a_run_reports_each_function_once_at_exit() {
     let child = run_child(
+        module_path!(),
         "child_run",
         &[
             ("MEMORY_PROFILER_REPORT", Some("exit")),
@@ -250,6 +247,7 @@ fn a_run_reports_each_function_once_at_exit() {
 #[test]
 fn std_process_exit_writes_them_too() {
     let child = run_child(
+        module_path!(),
         "child_exit",
         &[
             ("MEMORY_PROFILER_REPORT", Some("exit")),
@@ -262,11 +260,16 @@ fn std_process_exit_writes_them_too() {
 
 #[test]
 fn the_text_reports_say_how_many_calls_they_sum_and_end_with_the_summary() {
-    let child = run_child("child_run", &[("MEMORY_PROFILER_REPORT", Some("exit"))]);
+    let child = run_child(
+        module_path!(),
+        "child_run",
+        &[("MEMORY_PROFILER_REPORT", Some("exit"))],
+    );
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
     let out = &child.stdout;
     assert_eq!(
-        out.matches("Filename: suite/tests/run_wide.rs").count(),
+        out.matches("Filename: suite/tests/integration/run_wide.rs")
+            .count(),
         2,
         "{out}"
     );
@@ -314,6 +317,7 @@ fn the_text_reports_say_how_many_calls_they_sum_and_end_with_the_summary() {
 #[test]
 fn call_overrides_the_attribute() {
     let child = run_child(
+        module_path!(),
         "child_run",
         &[
             ("MEMORY_PROFILER_REPORT", Some("call")),
@@ -331,6 +335,7 @@ fn call_overrides_the_attribute() {
 fn the_attribute_decides_without_the_variable_and_an_unknown_value_is_said_once() {
     for value in [None, Some("sometimes")] {
         let child = run_child(
+            module_path!(),
             "child_run",
             &[
                 ("MEMORY_PROFILER_REPORT", value),
@@ -363,7 +368,7 @@ fn the_attribute_decides_without_the_variable_and_an_unknown_value_is_said_once(
 
 #[test]
 fn child_capture() {
-    if is_child("child_capture") {
+    if is_child(module_path!(), "child_capture") {
         assert_eq!(helper(1), 1);
         let (_, reports) = memory_profiler::capture(|| helper(2) + helper(3));
         // The calls inside the capture are its own.
@@ -379,7 +384,11 @@ fn child_capture() {
 
 #[test]
 fn a_capture_takes_the_calls_made_inside_it_and_the_run_the_others() {
-    let child = run_child("child_capture", &[("MEMORY_PROFILER_FORMAT", Some("json"))]);
+    let child = run_child(
+        module_path!(),
+        "child_capture",
+        &[("MEMORY_PROFILER_FORMAT", Some("json"))],
+    );
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
     let (reports, _) = parse(&child.stdout);
     let helper = &reports["helper"];
@@ -394,7 +403,7 @@ fn limited() -> usize {
 
 #[test]
 fn child_limit() {
-    if is_child("child_limit") {
+    if is_child(module_path!(), "child_limit") {
         let failure = std::panic::catch_unwind(limited).unwrap_err();
         let message = failure.downcast_ref::<String>().unwrap();
         assert!(
@@ -409,6 +418,7 @@ fn child_limit() {
 #[test]
 fn limits_keep_working_when_the_run_is_reported_at_exit() {
     let child = run_child(
+        module_path!(),
         "child_limit",
         &[
             ("MEMORY_PROFILER_REPORT", Some("exit")),
@@ -450,7 +460,7 @@ async fn awaited(n: usize) -> usize {
 
 #[test]
 fn child_async() {
-    if is_child("child_async") {
+    if is_child(module_path!(), "child_async") {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -463,7 +473,11 @@ fn child_async() {
 
 #[test]
 fn async_calls_are_summed_too() {
-    let child = run_child("child_async", &[("MEMORY_PROFILER_FORMAT", Some("json"))]);
+    let child = run_child(
+        module_path!(),
+        "child_async",
+        &[("MEMORY_PROFILER_FORMAT", Some("json"))],
+    );
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
     let (reports, _) = parse(&child.stdout);
     let awaited = &reports["awaited"];

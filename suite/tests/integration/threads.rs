@@ -6,9 +6,6 @@ use std::sync::Arc;
 
 use memory_profiler::{capture, profile};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[profile]
 fn collect(n: u64) -> u64 {
     let v: Vec<u64> = (0..n).collect();
@@ -108,7 +105,7 @@ fn reports_of_concurrent_threads_never_interleave() {
     assert_eq!(blocks.len(), 100, "one whole report per call");
     for block in blocks {
         let lines: Vec<&str> = block.lines().collect();
-        assert_eq!(lines[0], "Filename: suite/tests/threads.rs");
+        assert_eq!(lines[0], "Filename: suite/tests/integration/threads.rs");
         assert_eq!(
             lines[2],
             "Line #    Mem usage    Increment  Occurrences   Line Contents"

@@ -4,16 +4,12 @@
 //! figure, Mem usage included, is exact (line numbers are this file's).
 
 use memory_profiler::{capture, profile};
+use memory_profiler_suite::on_fresh_thread;
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-mod common;
-
-/// Runs `f` on a new thread whose heap is exactly zero at entry (see `common`), and returns
-/// the text of the one report it produced.
+/// Runs `f` on a new thread whose heap is exactly zero at entry (see
+/// `memory_profiler_suite::on_fresh_thread`), and returns the text of the one report it produced.
 fn report_of<T: Send>(f: impl FnOnce() -> T + Send) -> String {
-    common::on_fresh_thread(|| {
+    on_fresh_thread(|| {
         let (_, reports) = capture(f);
         assert_eq!(reports.len(), 1, "one profiled function ran");
         reports.to_string()
@@ -32,16 +28,16 @@ fn bytes_with_peak_and_allocs() {
     // The second line allocates 4,000 bytes and frees them before it ends: Increment 0, but
     // Peak 4,000 and one allocation.
     let expected = [
-        "Filename: suite/tests/options.rs",
+        "Filename: suite/tests/integration/options.rs",
         "",
         "Line #    Mem usage    Increment         Peak  Occurrences      Allocs    Reallocs   Line Contents",
         "==================================================================================================",
-        "    23          0 B          0 B                        1                           #[profile(unit = \"B\", peak, allocs)]",
-        "    24                                                                              fn temporaries() -> usize {",
-        "    25      1,000 B      1,000 B      1,000 B           1           1           0       let kept = vec![1u8; 1000];",
-        "    26      1,000 B          0 B      4,000 B           1           1           0       let n = vec![2u8; 4000].len();",
-        "    27      1,000 B          0 B          0 B           1           0           0       kept.len() + n",
-        "    28          0 B     -1,000 B          0 B           1           0           0   }",
+        "    19          0 B          0 B                        1                           #[profile(unit = \"B\", peak, allocs)]",
+        "    20                                                                              fn temporaries() -> usize {",
+        "    21      1,000 B      1,000 B      1,000 B           1           1           0       let kept = vec![1u8; 1000];",
+        "    22      1,000 B          0 B      4,000 B           1           1           0       let n = vec![2u8; 4000].len();",
+        "    23      1,000 B          0 B          0 B           1           0           0       kept.len() + n",
+        "    24          0 B     -1,000 B          0 B           1           0           0   }",
         "",
         "",
         "",
@@ -59,15 +55,15 @@ fn kib() {
 #[test]
 fn kibibytes_with_precision_3() {
     let expected = [
-        "Filename: suite/tests/options.rs",
+        "Filename: suite/tests/integration/options.rs",
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "    53    0.000 KiB    0.000 KiB           1   #[profile(precision = 3, unit = \"KiB\")]",
-        "    54                                         fn kib() {",
-        "    55    1.500 KiB    1.500 KiB           1       let v: Vec<u8> = Vec::with_capacity(1536);",
-        "    56    0.000 KiB   -1.500 KiB           1       drop(v);",
-        "    57    0.000 KiB    0.000 KiB           1   }",
+        "    49    0.000 KiB    0.000 KiB           1   #[profile(precision = 3, unit = \"KiB\")]",
+        "    50                                         fn kib() {",
+        "    51    1.500 KiB    1.500 KiB           1       let v: Vec<u8> = Vec::with_capacity(1536);",
+        "    52    0.000 KiB   -1.500 KiB           1       drop(v);",
+        "    53    0.000 KiB    0.000 KiB           1   }",
         "",
         "",
         "",
@@ -86,15 +82,15 @@ fn gib() -> usize {
 fn gibibytes_with_precision_0() {
     // Reserving 1 GiB does not touch its pages: cheap, and exactly one GiB counted.
     let expected = [
-        "Filename: suite/tests/options.rs",
+        "Filename: suite/tests/integration/options.rs",
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "    79        0 GiB        0 GiB           1   #[profile(precision = 0, unit = \"GiB\")]",
-        "    80                                         fn gib() -> usize {",
-        "    81        1 GiB        1 GiB           1       let v: Vec<u8> = Vec::with_capacity(1 << 30);",
-        "    82        1 GiB        0 GiB           1       v.capacity()",
-        "    83        0 GiB       -1 GiB           1   }",
+        "    75        0 GiB        0 GiB           1   #[profile(precision = 0, unit = \"GiB\")]",
+        "    76                                         fn gib() -> usize {",
+        "    77        1 GiB        1 GiB           1       let v: Vec<u8> = Vec::with_capacity(1 << 30);",
+        "    78        1 GiB        0 GiB           1       v.capacity()",
+        "    79        0 GiB       -1 GiB           1   }",
         "",
         "",
         "",
@@ -111,11 +107,11 @@ fn a_one_line_function_counts_each_call_once() {
     // Attribute, body and closing brace share one row: one occurrence per call, and the
     // vector's 10 bytes come and go within it.
     let expected = [
-        "Filename: suite/tests/options.rs",
+        "Filename: suite/tests/integration/options.rs",
         "",
         "Line #    Mem usage    Increment  Occurrences   Line Contents",
         "=============================================================",
-        "   107          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v: Vec<u8> = Vec::with_capacity(10); v.capacity() }",
+        "   103          0 B          0 B           1   #[profile(unit = \"B\")] fn one_line() -> usize { let v: Vec<u8> = Vec::with_capacity(10); v.capacity() }",
         "",
         "",
         "",
@@ -136,16 +132,16 @@ fn bytes_are_grouped_and_wide_figures_widen_their_columns() {
     // Bytes are grouped by threes, as in the limit messages; the widest figure,
     // -1,073,742,824 B (16 characters), widens the three figure columns from 12 to 16.
     let expected = [
-        "Filename: suite/tests/options.rs",
+        "Filename: suite/tests/integration/options.rs",
         "",
         "Line #        Mem usage        Increment             Peak  Occurrences   Line Contents",
         "======================================================================================",
-        "   127              0 B              0 B                            1   #[profile(unit = \"B\", peak)]",
-        "   128                                                                  fn gigabyte() -> usize {",
-        "   129  1,073,741,824 B  1,073,741,824 B  1,073,741,824 B           1       let big: Vec<u8> = Vec::with_capacity(1 << 30);",
-        "   130  1,073,742,824 B          1,000 B          1,000 B           1       let small = vec![0u8; 1000];",
-        "   131  1,073,742,824 B              0 B              0 B           1       big.capacity() + small.len()",
-        "   132              0 B -1,073,742,824 B              0 B           1   }",
+        "   123              0 B              0 B                            1   #[profile(unit = \"B\", peak)]",
+        "   124                                                                  fn gigabyte() -> usize {",
+        "   125  1,073,741,824 B  1,073,741,824 B  1,073,741,824 B           1       let big: Vec<u8> = Vec::with_capacity(1 << 30);",
+        "   126  1,073,742,824 B          1,000 B          1,000 B           1       let small = vec![0u8; 1000];",
+        "   127  1,073,742,824 B              0 B              0 B           1       big.capacity() + small.len()",
+        "   128              0 B -1,073,742,824 B              0 B           1   }",
         "",
         "",
         "",
@@ -173,7 +169,7 @@ fn allocs_shows_reallocations() {
     assert_eq!(
         figures,
         [
-            "161",
+            "157",
             "128",
             "B",
             "128",
@@ -214,5 +210,5 @@ fn a_recursive_functions_attribute_row_is_the_outermost_calls_entry() {
     let first = text.lines().nth(4).unwrap();
     assert!(first.starts_with("   "), "{text}");
     let figures: Vec<&str> = first.split_whitespace().collect();
-    assert_eq!(&figures[..6], ["202", "0", "B", "0", "B", "4"], "{text}");
+    assert_eq!(&figures[..6], ["198", "0", "B", "0", "B", "4"], "{text}");
 }

@@ -8,9 +8,6 @@
 
 use memory_profiler::{capture, profile, Report};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 /// The rows that ran after the attribute's: (trimmed text, increment, occurrences).
 fn ran(report: &Report) -> Vec<(&'static str, i64, u64)> {
     report.rows()[1..]

@@ -4,9 +4,6 @@
 
 use memory_profiler::{capture, capture_relative, profile};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[profile(unit = "B", peak, allocs)]
 fn parse(csv: &str) -> Vec<Vec<u32>> {
     let mut rows = Vec::with_capacity(4);

@@ -2,9 +2,6 @@
 
 use memory_profiler::limit;
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[limit(peak = "1 MiB", leaks = "0 B", allocations = 3)]
 #[test]
 fn limit_above_test() {

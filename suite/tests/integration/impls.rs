@@ -9,9 +9,6 @@
 
 use memory_profiler::{capture, profile, LookupError};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 pub struct Inventory {
     items: Vec<u64>,
 }
@@ -89,7 +86,9 @@ fn an_impl_names_its_methods() {
     assert_eq!(new.rows()[0].occurrences, 1);
     let text = new.to_string();
     assert!(
-        text.starts_with("Filename: suite/tests/impls.rs\nFunction: Inventory::new\n\nLine #"),
+        text.starts_with(
+            "Filename: suite/tests/integration/impls.rs\nFunction: Inventory::new\n\nLine #"
+        ),
         "{text}"
     );
     assert!(
@@ -106,9 +105,9 @@ fn an_impl_names_its_methods() {
     );
     let total = reports.function("total").unwrap();
     assert_eq!(total.line_containing("clone()").unwrap().increment, 32);
-    assert!(total
-        .to_json()
-        .starts_with(r#"{"function":"<Inventory as Summarize>::total","module_path":"impls","#));
+    assert!(total.to_json().starts_with(
+        r#"{"function":"<Inventory as Summarize>::total","module_path":"integration::impls","#
+    ));
     assert_eq!(Inventory::capacity_hint(), 16);
     // The run's summary names them so too.
     let summary = reports.summary();
@@ -124,7 +123,7 @@ fn an_impl_names_its_methods() {
     );
     assert!(summary
         .to_string()
-        .contains("  <Inventory as Summarize>::total  suite/tests/impls.rs:"));
+        .contains("  <Inventory as Summarize>::total  suite/tests/integration/impls.rs:"));
     assert!(summary
         .lines()
         .iter()
@@ -240,12 +239,12 @@ fn a_module_profiles_its_functions_recursively() {
     let names: Vec<&str> = reports.iter().map(|r| r.function()).collect();
     assert_eq!(names, ["Stack<T>::push", "shelf", "crate_of"]);
     let shelf = reports.function("shelf").unwrap();
-    assert_eq!(shelf.module_path(), "impls::store");
+    assert_eq!(shelf.module_path(), "integration::impls::store");
     assert!(shelf
         .to_string()
-        .starts_with("Filename: suite/tests/impls.rs\n\nLine #"));
+        .starts_with("Filename: suite/tests/integration/impls.rs\n\nLine #"));
     let crate_of = reports.function("crate_of").unwrap();
-    assert_eq!(crate_of.module_path(), "impls::store::inner");
+    assert_eq!(crate_of.module_path(), "integration::impls::store::inner");
     assert_eq!(crate_of.line_containing("vec![").unwrap().increment, 20);
 }
 

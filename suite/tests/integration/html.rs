@@ -8,11 +8,7 @@ use std::path::PathBuf;
 
 use memory_profiler::profile;
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-mod common;
-use common::{is_child, run_child};
+use memory_profiler_suite::{is_child, run_child};
 
 #[profile(report = "exit", unit = "B")]
 fn run_wide(n: usize) -> usize {
@@ -46,7 +42,7 @@ fn limited() -> usize {
 
 #[test]
 fn child_run() {
-    if is_child("child_run") {
+    if is_child(module_path!(), "child_run") {
         for _ in 0..100 {
             assert_eq!(run_wide(10), 10);
         }
@@ -109,6 +105,7 @@ fn line_of(needle: &str) -> u32 {
 fn the_page_has_every_function_of_the_run_and_the_text_is_unchanged() {
     let path = page_path("run.html");
     let child = run_child(
+        module_path!(),
         "child_run",
         &[("MEMORY_PROFILER_HTML", Some(path.to_str().unwrap()))],
     );
@@ -117,7 +114,8 @@ fn the_page_has_every_function_of_the_run_and_the_text_is_unchanged() {
     // at exit), run_wide's one at exit.
     let out = &child.stdout;
     assert_eq!(
-        out.matches("Filename: suite/tests/html.rs").count(),
+        out.matches("Filename: suite/tests/integration/html.rs")
+            .count(),
         4,
         "{out}"
     );
@@ -222,6 +220,7 @@ fn the_page_of_a_run_under_mprof_has_its_plot_with_brackets_linking_to_functions
         .collect();
     std::fs::write(&dat, format!("CMDLINE html child\n{samples}")).unwrap();
     let child = run_child(
+        module_path!(),
         "child_run",
         &[
             ("MEMORY_PROFILER_HTML", Some(path.to_str().unwrap())),
@@ -236,7 +235,7 @@ fn the_page_of_a_run_under_mprof_has_its_plot_with_brackets_linking_to_functions
         .find("<a href=\"#f3\">")
         .expect("slow is the third function of the file");
     assert!(
-        page[slow..].starts_with("<a href=\"#f3\"><title>html.slow: 0.0"),
+        page[slow..].starts_with("<a href=\"#f3\"><title>integration.html.slow: 0.0"),
         "{}",
         &page[slow..slow + 200]
     );
@@ -244,7 +243,9 @@ fn the_page_of_a_run_under_mprof_has_its_plot_with_brackets_linking_to_functions
     assert!(page.contains("<a href=\"#timeline\">Memory over time</a>"));
     assert!(page.contains("Resident memory of <code>html child</code>"));
     assert!(page.contains("<polyline class=\"mem\" points=\""));
-    assert!(page.contains("</span><a class=\"fn\" href=\"#f3\">html.slow</a> <small>1 call, 0.0"));
+    assert!(page.contains(
+        "</span><a class=\"fn\" href=\"#f3\">integration.html.slow</a> <small>1 call, 0.0"
+    ));
     std::fs::remove_file(&path).unwrap();
     std::fs::remove_file(&dat).unwrap();
 }
@@ -252,6 +253,7 @@ fn the_page_of_a_run_under_mprof_has_its_plot_with_brackets_linking_to_functions
 #[test]
 fn a_page_that_cannot_be_written_is_said_once_and_the_run_goes_on() {
     let child = run_child(
+        module_path!(),
         "child_run",
         &[(
             "MEMORY_PROFILER_HTML",
@@ -275,6 +277,7 @@ fn a_page_that_cannot_be_written_is_said_once_and_the_run_goes_on() {
 fn with_report_exit_the_page_and_the_text_have_every_function() {
     let path = page_path("exit.html");
     let child = run_child(
+        module_path!(),
         "child_run",
         &[
             ("MEMORY_PROFILER_HTML", Some(path.to_str().unwrap())),
@@ -297,6 +300,7 @@ fn with_report_call_the_calls_reach_the_page_and_the_text_is_per_call() {
     // exit hook installed by the first call's copy) still has every function's calls summed.
     let path = page_path("call.html");
     let child = run_child(
+        module_path!(),
         "child_run",
         &[
             ("MEMORY_PROFILER_HTML", Some(path.to_str().unwrap())),
@@ -307,7 +311,7 @@ fn with_report_call_the_calls_reach_the_page_and_the_text_is_per_call() {
     assert_eq!(
         child
             .stdout
-            .matches("Filename: suite/tests/html.rs")
+            .matches("Filename: suite/tests/integration/html.rs")
             .count(),
         103
     );

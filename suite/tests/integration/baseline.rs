@@ -1,5 +1,5 @@
 //! `#[limit(baseline)]`: a test's allocations, per function and per line, compared with a
-//! baseline file kept beside it (`tests/snapshots/`).
+//! baseline file kept beside it (`snapshots/`, beside this file).
 //!
 //! The tests whose baselines are committed (`summed`, `an_async_body`) run as every test
 //! does: under `cargo test` in parallel, under nextest, and on CI (`CI=true`), where a
@@ -13,11 +13,7 @@ use std::path::{Path, PathBuf};
 
 use memory_profiler::{limit, profile};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-mod common;
-use common::{is_child, run_child, Child};
+use memory_profiler_suite::{is_child, run_child, Child};
 
 #[profile]
 fn squares(n: usize) -> Vec<u64> {
@@ -31,7 +27,7 @@ fn boxed(n: usize) -> usize {
     b.len()
 }
 
-// Its baseline is tests/snapshots/baseline__summed.allocs.
+// Its baseline is snapshots/integration__baseline__summed.allocs.
 #[test]
 #[limit(baseline)]
 fn summed() {
@@ -41,7 +37,7 @@ fn summed() {
     assert_eq!(v.len() + n + w.capacity(), 1110);
 }
 
-// Its baseline is tests/snapshots/baseline__an_async_body.allocs.
+// Its baseline is snapshots/integration__baseline__an_async_body.allocs.
 #[tokio::test]
 #[limit(baseline)]
 async fn an_async_body() {
@@ -55,7 +51,8 @@ async fn an_async_body() {
 /// where each line or call started.
 #[test]
 fn the_committed_baseline_has_the_figures_worked_out_by_hand() {
-    let text = std::fs::read_to_string(snapshots().join("baseline__summed.allocs")).unwrap();
+    let text =
+        std::fs::read_to_string(snapshots().join("integration__baseline__summed.allocs")).unwrap();
     let boxed = attribute_of("fn boxed(n: usize) -> usize {");
     let squares = attribute_of("fn squares(n: usize) -> Vec<u64> {");
     let summed = attribute_of("fn summed() {");
@@ -63,15 +60,15 @@ fn the_committed_baseline_has_the_figures_worked_out_by_hand() {
         rows(&text),
         format!(
             "version 1\n\
-             `boxed` calls=1 bytes=120 allocs=11 peak=120 | suite/tests/baseline.rs:{boxed}\n\
+             `boxed` calls=1 bytes=120 allocs=11 peak=120 | suite/tests/integration/baseline.rs:{boxed}\n\
              `boxed` @2 bytes=120 allocs=11 peak=120 | let b: Vec<Box<u32>> = (0..n as u32).map(Box::new).collect();\n\
              `boxed` @3 bytes=0 allocs=0 peak=0 | b.len()\n\
              `boxed` @4 bytes=0 allocs=0 peak=0 | }}\n\
-             `squares` calls=1 bytes=8_000 allocs=1 peak=8_000 | suite/tests/baseline.rs:{squares}\n\
+             `squares` calls=1 bytes=8_000 allocs=1 peak=8_000 | suite/tests/integration/baseline.rs:{squares}\n\
              `squares` @2 bytes=8_000 allocs=1 peak=8_000 | let v: Vec<u64> = (0..n as u64).map(|i| i * i).collect();\n\
              `squares` @3 bytes=0 allocs=0 peak=0 | v\n\
              `squares` @4 bytes=0 allocs=0 peak=0 | }}\n\
-             `summed` calls=1 bytes=8_220 allocs=13 peak=8_120 | suite/tests/baseline.rs:{summed}\n\
+             `summed` calls=1 bytes=8_220 allocs=13 peak=8_120 | suite/tests/integration/baseline.rs:{summed}\n\
              `summed` @2 bytes=8_000 allocs=1 peak=8_000 | let v = squares(1000);\n\
              `summed` @3 bytes=120 allocs=11 peak=120 | let n = boxed(10);\n\
              `summed` @4 bytes=100 allocs=1 peak=100 | let w: Vec<u8> = Vec::with_capacity(100);\n\
@@ -105,7 +102,7 @@ const MORE: &str = "let more: Vec<u8> = Vec::with_capacity(100 + extra);";
 
 /// The folder of the committed baselines.
 fn snapshots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots")
 }
 
 /// The work a child checks against its baseline: `extra` bytes more than the baseline's run
@@ -135,14 +132,14 @@ fn extra() -> usize {
 
 #[test]
 fn child_grows() {
-    if is_child("child_grows") {
+    if is_child(module_path!(), "child_grows") {
         grows(extra());
     }
 }
 
 #[test]
 fn child_grows_moved() {
-    if is_child("child_grows_moved") {
+    if is_child(module_path!(), "child_grows_moved") {
         grows_moved(extra());
     }
 }
@@ -151,7 +148,7 @@ fn child_grows_moved() {
 /// thread local, a function checked twice.
 #[test]
 fn child_after_other_work() {
-    if is_child("child_after_other_work") {
+    if is_child(module_path!(), "child_after_other_work") {
         let kept: Vec<String> = (0..100).map(|i| i.to_string()).collect();
         let _ = squares(5000);
         thread_local!(static CACHE: Vec<u8> = vec![0; 4096]);
@@ -184,7 +181,7 @@ fn run(test: &str, dir: &Path, extra: usize, vars: &[(&str, Option<&str>)]) -> C
         ("MEMORY_PROFILER_UPDATE", None),
     ];
     all.extend_from_slice(vars);
-    run_child(test, &all)
+    run_child(module_path!(), test, &all)
 }
 
 fn read(path: &Path) -> String {
@@ -207,12 +204,12 @@ fn expected_grows(extra: u64) -> String {
     };
     format!(
         "version 1\n\
-         `grows` calls=1 bytes={} allocs=2 peak={} | suite/tests/baseline.rs:{}\n\
+         `grows` calls=1 bytes={} allocs=2 peak={} | suite/tests/integration/baseline.rs:{}\n\
          `grows` @2 bytes=8_000 allocs=1 peak=8_000 | let base = squares(1000);\n\
          `grows` @3 bytes={} allocs=1 peak={} | let more: Vec<u8> = Vec::with_capacity(100 + extra);\n\
          `grows` @4 bytes=0 allocs=0 peak=0 | assert_eq!(base.len() + more.capacity(), 1100 + extra);\n\
          `grows` @5 bytes=0 allocs=0 peak=0 | }}\n\
-         `squares` calls=1 bytes=8_000 allocs=1 peak=8_000 | suite/tests/baseline.rs:{}\n\
+         `squares` calls=1 bytes=8_000 allocs=1 peak=8_000 | suite/tests/integration/baseline.rs:{}\n\
          `squares` @2 bytes=8_000 allocs=1 peak=8_000 | let v: Vec<u64> = (0..n as u64).map(|i| i * i).collect();\n\
          `squares` @3 bytes=0 allocs=0 peak=0 | v\n\
          `squares` @4 bytes=0 allocs=0 peak=0 | }}\n",
@@ -252,7 +249,7 @@ fn the_first_run_writes_the_baseline_and_says_so() {
     let dir = folder("first_run");
     let child = run("child_grows", &dir, 0, &[]);
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     assert!(
         child.stderr.contains(&format!(
             "memory_profiler: wrote the allocation baseline of `grows`: {} (its first run); commit it with the test",
@@ -276,7 +273,7 @@ fn the_first_run_writes_the_baseline_and_says_so() {
 fn a_growth_within_the_tolerance_passes_and_says_what_changed() {
     let dir = folder("within");
     assert!(run("child_grows", &dir, 0, &[]).success);
-    let before = read(&dir.join("baseline__grows.allocs"));
+    let before = read(&dir.join("integration__baseline__grows.allocs"));
     // 400 more bytes: 8,500 of 8,100 is +4.9%, within +10%.
     let child = run("child_grows", &dir, 400, &[]);
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
@@ -289,24 +286,27 @@ fn a_growth_within_the_tolerance_passes_and_says_what_changed() {
     );
     assert!(
         child.stderr.contains(
-            &format!("`grows` (suite/tests/baseline.rs:{}): bytes allocated 8,100 B → 8,500 B (+400 B), allocations 2, peak 8,100 B → 8,500 B (+400 B), 1 call", attribute_of(GROWS))
+            &format!("`grows` (suite/tests/integration/baseline.rs:{}): bytes allocated 8,100 B → 8,500 B (+400 B), allocations 2, peak 8,100 B → 8,500 B (+400 B), 1 call", attribute_of(GROWS))
         ),
         "{}",
         child.stderr
     );
-    assert_eq!(read(&dir.join("baseline__grows.allocs")), before);
+    assert_eq!(
+        read(&dir.join("integration__baseline__grows.allocs")),
+        before
+    );
 }
 
 #[test]
 fn a_growth_past_the_tolerance_fails_with_the_line_level_diff() {
     let dir = folder("past");
     assert!(run("child_grows", &dir, 0, &[]).success);
-    let before = read(&dir.join("baseline__grows.allocs"));
+    let before = read(&dir.join("integration__baseline__grows.allocs"));
     // 1,000 more bytes: 9,100 of 8,100 is +12.3%, past +10%.
     let child = run("child_grows", &dir, 1000, &[]);
     assert!(!child.success);
     let err = &child.stderr;
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     assert!(
         err.contains(&format!(
             "memory_profiler: `grows` allocates more than its baseline, {} (tolerances: bytes +10%, allocations +0, peak +10%):\n\
@@ -330,18 +330,20 @@ fn a_growth_past_the_tolerance_fails_with_the_line_level_diff() {
         format!(
             "Allocations, old and new (= same line, ~ moved, + added, - removed; unchanged lines left out):\n\
              \n\
-             `grows` (suite/tests/baseline.rs:{grows}): bytes allocated 8,100 B → 9,100 B (+1,000 B), allocations 2, peak 8,100 B → 9,100 B (+1,000 B), 1 call\n\
+             `grows` (suite/tests/integration/baseline.rs:{grows}): bytes allocated 8,100 B → 9,100 B (+1,000 B), allocations 2, peak 8,100 B → 9,100 B (+1,000 B), 1 call\n\
              \x20    Line  Bytes old  Bytes new    Change  Allocs old  Allocs new  Peak old  Peak new   Line Contents\n\
              \x20 =   {more}      100 B    1,100 B  +1,000 B           1           1     100 B   1,100 B   {MORE}\n\
              \x20   (3 other lines unchanged)\n\
              \n\
-             `squares` (suite/tests/baseline.rs:{squares}): unchanged, bytes allocated 8,000 B, allocations 1, peak 8,000 B, 1 call"
+             `squares` (suite/tests/integration/baseline.rs:{squares}): unchanged, bytes allocated 8,000 B, allocations 1, peak 8,000 B, 1 call"
         ),
         "{err}"
     );
     // The failure points at the limited function, and the baseline stays as it was.
     assert!(
-        err.contains(&format!("panicked at suite/tests/baseline.rs:{grows}:1:")),
+        err.contains(&format!(
+            "panicked at suite/tests/integration/baseline.rs:{grows}:1:"
+        )),
         "{err}"
     );
     assert_eq!(read(&path), before);
@@ -351,7 +353,7 @@ fn a_growth_past_the_tolerance_fails_with_the_line_level_diff() {
 fn update_rewrites_the_baseline_and_passes() {
     let dir = folder("update");
     assert!(run("child_grows", &dir, 0, &[]).success);
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     let child = run(
         "child_grows",
         &dir,
@@ -386,7 +388,7 @@ fn update_rewrites_the_baseline_and_passes() {
 fn update_new_writes_the_figures_beside_the_baseline_for_review() {
     let dir = folder("new");
     assert!(run("child_grows", &dir, 0, &[]).success);
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     let before = read(&path);
     let child = run(
         "child_grows",
@@ -396,7 +398,7 @@ fn update_new_writes_the_figures_beside_the_baseline_for_review() {
     );
     // Still a regression: the baseline has not changed.
     assert!(!child.success);
-    let pending = dir.join("baseline__grows.allocs.new");
+    let pending = dir.join("integration__baseline__grows.allocs.new");
     assert!(
         child.stderr.contains(&format!(
             "This run's figures are in {} (MEMORY_PROFILER_UPDATE=new): review them, and rename the file over the baseline to accept them.",
@@ -435,9 +437,11 @@ fn update_new_writes_the_figures_beside_the_baseline_for_review() {
     assert!(child
         .stderr
         .contains("MEMORY_PROFILER_UPDATE=new writes it for review only"));
-    assert!(!empty.join("baseline__grows.allocs").exists());
+    assert!(!empty.join("integration__baseline__grows.allocs").exists());
     assert_eq!(
-        rows(&read(&empty.join("baseline__grows.allocs.new"))),
+        rows(&read(
+            &empty.join("integration__baseline__grows.allocs.new")
+        )),
         expected_grows(0)
     );
 }
@@ -447,7 +451,7 @@ fn on_ci_a_missing_baseline_fails_instead_of_being_written() {
     let dir = folder("ci");
     let child = run("child_grows", &dir, 0, &[("CI", Some("true"))]);
     assert!(!child.success);
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     assert!(
         child.stderr.contains(&format!(
             "memory_profiler: `grows` has no allocation baseline: {} does not exist, and it is not written: CI is set, and a baseline is not written on CI.\n\
@@ -488,7 +492,7 @@ fn on_ci_a_missing_baseline_fails_instead_of_being_written() {
 #[test]
 fn a_damaged_baseline_fails_saying_where_until_rewritten() {
     let dir = folder("damaged");
-    let path = dir.join("baseline__grows.allocs");
+    let path = dir.join("integration__baseline__grows.allocs");
     assert!(run("child_grows", &dir, 0, &[]).success);
     let good = read(&path);
     // A figure damaged by a bad merge.
@@ -537,10 +541,11 @@ fn moved_lines_and_a_comment_above_match_by_their_text() {
     assert!(run("child_grows", &dir, 0, &[]).success);
     // `grows_moved` is `grows` with a comment line above it and `more` moved above `base`:
     // start it from `grows`'s baseline.
-    let text = read(&dir.join("baseline__grows.allocs")).replace("`grows`", "`grows_moved`");
+    let text =
+        read(&dir.join("integration__baseline__grows.allocs")).replace("`grows`", "`grows_moved`");
     std::fs::write(
-        dir.join("baseline__grows.allocs")
-            .with_file_name("baseline__grows_moved.allocs"),
+        dir.join("integration__baseline__grows.allocs")
+            .with_file_name("integration__baseline__grows_moved.allocs"),
         &text,
     )
     .unwrap();
@@ -554,7 +559,7 @@ fn moved_lines_and_a_comment_above_match_by_their_text() {
         line_of(GROWS, MORE),
     );
     assert!(
-        err.contains(&format!("`grows_moved` (suite/tests/baseline.rs:{moved}): bytes allocated 8,100 B, allocations 2, peak 8,100 B, 1 call\n")),
+        err.contains(&format!("`grows_moved` (suite/tests/integration/baseline.rs:{moved}): bytes allocated 8,100 B, allocations 2, peak 8,100 B, 1 call\n")),
         "{err}"
     );
     assert!(
@@ -586,10 +591,13 @@ fn figures_do_not_depend_on_what_ran_before_on_the_thread() {
     let dir = folder("history");
     // Written by a run in a fresh process, on a fresh thread (as nextest runs tests).
     assert!(run("child_grows", &dir, 0, &[]).success);
-    let before = read(&dir.join("baseline__grows.allocs"));
+    let before = read(&dir.join("integration__baseline__grows.allocs"));
     // Checked after other work on the same thread, twice, and on another thread.
     let child = run("child_after_other_work", &dir, 0, &[]);
     assert!(child.success, "{}\n{}", child.stdout, child.stderr);
     assert!(!says(&child, "memory_profiler"), "{}", child.stderr);
-    assert_eq!(read(&dir.join("baseline__grows.allocs")), before);
+    assert_eq!(
+        read(&dir.join("integration__baseline__grows.allocs")),
+        before
+    );
 }

@@ -3,9 +3,6 @@
 
 use memory_profiler::{capture, measure, profile, Reports};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[profile(unit = "B")]
 fn fails_after_allocating(n: usize) -> usize {
     let v = vec![0u8; n];

@@ -2,9 +2,6 @@
 
 use memory_profiler::{capture, measure, profile};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[test]
 fn measure_counts_exactly() {
     let (len, usage) = measure(|| {

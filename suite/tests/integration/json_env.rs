@@ -2,14 +2,8 @@
 //! attribute's `format`. The variable is read once per process, so each case runs this test
 //! binary again as a child process (the `child` test, which does nothing on its own).
 
-use std::process::Command;
-
 use memory_profiler::profile;
-
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-const CHILD: &str = "MEMORY_PROFILER_TEST_JSON_ENV_CHILD";
+use memory_profiler_suite::{is_child, run_child};
 
 #[profile]
 fn text_by_default(n: usize) -> usize {
@@ -25,7 +19,7 @@ fn json_by_attribute(n: usize) -> usize {
 
 #[test]
 fn child() {
-    if std::env::var_os(CHILD).is_none() {
+    if !is_child(module_path!(), "child") {
         return;
     }
     // On one thread, so the two reports come out in this order.
@@ -34,21 +28,14 @@ fn child() {
 }
 
 /// The child's stdout and stderr with `MEMORY_PROFILER_FORMAT` set to `format` (or unset).
-fn run_child(format: Option<&str>) -> (String, String) {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--exact", "child", "--nocapture", "--test-threads", "1"])
-        .env(CHILD, "1")
-        .env_remove("MEMORY_PROFILER_MPROF");
-    match format {
-        Some(format) => command.env("MEMORY_PROFILER_FORMAT", format),
-        None => command.env_remove("MEMORY_PROFILER_FORMAT"),
-    };
-    let output = command.output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    (stdout, stderr)
+fn run_with_format(format: Option<&str>) -> (String, String) {
+    let child = run_child(
+        module_path!(),
+        "child",
+        &[("MEMORY_PROFILER_FORMAT", format)],
+    );
+    assert!(child.success, "{}\n{}", child.stdout, child.stderr);
+    (child.stdout, child.stderr)
 }
 
 /// The JSON reports of the child's output, in order, as (function, increment of the `vec!`
@@ -76,13 +63,15 @@ fn json_reports(stdout: &str) -> Vec<(String, i64)> {
 
 #[test]
 fn unset_each_function_keeps_its_format() {
-    let (stdout, _) = run_child(None);
+    let (stdout, _) = run_with_format(None);
     assert_eq!(
-        stdout.matches("Filename: suite/tests/json_env.rs").count(),
+        stdout
+            .matches("Filename: suite/tests/integration/json_env.rs")
+            .count(),
         1
     );
     assert!(
-        stdout.contains("    16      0.0 MiB      0.0 MiB           1       let v = vec![1u8; n];")
+        stdout.contains("    10      0.0 MiB      0.0 MiB           1       let v = vec![1u8; n];")
     );
     assert_eq!(
         json_reports(&stdout),
@@ -92,7 +81,7 @@ fn unset_each_function_keeps_its_format() {
 
 #[test]
 fn json_for_every_report() {
-    let (stdout, _) = run_child(Some("json"));
+    let (stdout, _) = run_with_format(Some("json"));
     assert!(!stdout.contains("Filename:"), "{stdout}");
     assert_eq!(
         json_reports(&stdout),
@@ -105,17 +94,19 @@ fn json_for_every_report() {
 
 #[test]
 fn text_for_every_report() {
-    let (stdout, _) = run_child(Some("TEXT"));
+    let (stdout, _) = run_with_format(Some("TEXT"));
     assert_eq!(json_reports(&stdout), []);
     assert_eq!(
-        stdout.matches("Filename: suite/tests/json_env.rs").count(),
+        stdout
+            .matches("Filename: suite/tests/integration/json_env.rs")
+            .count(),
         2
     );
 }
 
 #[test]
 fn an_unknown_value_is_said_once_and_ignored() {
-    let (stdout, stderr) = run_child(Some("yaml"));
+    let (stdout, stderr) = run_with_format(Some("yaml"));
     assert_eq!(
         stderr
             .matches(
@@ -126,7 +117,9 @@ fn an_unknown_value_is_said_once_and_ignored() {
         "{stderr}"
     );
     assert_eq!(
-        stdout.matches("Filename: suite/tests/json_env.rs").count(),
+        stdout
+            .matches("Filename: suite/tests/integration/json_env.rs")
+            .count(),
         1
     );
     assert_eq!(json_reports(&stdout).len(), 1);

@@ -1,14 +1,10 @@
 //! JSON reports: `Report::to_json` and `#[profile(format = "json")]`, parsed back with
 //! serde_json into the documented schema (unknown or missing fields fail), with exact figures.
-//! The run-wide override `MEMORY_PROFILER_FORMAT` is in `tests/json_env.rs`.
+//! The run-wide override `MEMORY_PROFILER_FORMAT` is in `json_env.rs`.
 
 use memory_profiler::{capture, profile};
+use memory_profiler_suite::on_fresh_thread;
 use serde::Deserialize;
-
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-mod common;
 
 /// The schema of the README's "JSON reports", field for field.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -70,14 +66,14 @@ fn temporaries(n: usize) -> usize {
 
 #[test]
 fn to_json_has_every_field_in_bytes() {
-    let (value, reports) = common::on_fresh_thread(|| capture(|| temporaries(3)));
+    let (value, reports) = on_fresh_thread(|| capture(|| temporaries(3)));
     assert_eq!(value, 13_000);
     let json = reports.function("temporaries").unwrap().to_json();
     assert!(!json.contains('\n'), "one line: {json}");
     let report: JsonReport = serde_json::from_str(&json).unwrap();
     assert_eq!(report.function, "temporaries");
-    assert_eq!(report.module_path, "json");
-    assert_eq!(report.file, "suite/tests/json.rs");
+    assert_eq!(report.module_path, "integration::json");
+    assert_eq!(report.file, "suite/tests/integration/json.rs");
     assert_eq!(report.measured, "thread_heap");
     assert!(!report.panicked && !report.cancelled);
     assert_eq!(report.calls, 1);
@@ -124,7 +120,7 @@ fn panics(n: usize) -> usize {
 
 #[test]
 fn a_panicked_call_says_so() {
-    let reports = common::on_fresh_thread(|| {
+    let reports = on_fresh_thread(|| {
         let (caught, reports) = capture(|| std::panic::catch_unwind(|| panics(100)));
         assert!(caught.is_err());
         reports
@@ -145,7 +141,7 @@ fn text_is_escaped() {
         let s = "a \"quoted\" \\ backslash\ttab";
         s
     }
-    let (_, reports) = common::on_fresh_thread(|| capture(quotes));
+    let (_, reports) = on_fresh_thread(|| capture(quotes));
     let json = reports.function("quotes").unwrap().to_json();
     let report: JsonReport = serde_json::from_str(&json).unwrap();
     assert_eq!(
@@ -155,7 +151,7 @@ fn text_is_escaped() {
     // `capture` hands back the report whatever its format; the text layout is still there.
     assert!(reports
         .to_string()
-        .starts_with("Filename: suite/tests/json.rs"));
+        .starts_with("Filename: suite/tests/integration/json.rs"));
 }
 
 const TO_FILE: u32 = line!() + 1;
@@ -169,7 +165,7 @@ fn to_file(n: usize) -> usize {
 fn format_json_writes_one_object_per_line() {
     std::fs::create_dir_all("../target/tmp").unwrap();
     let _ = std::fs::remove_file("../target/tmp/json-stream.jsonl");
-    common::on_fresh_thread(|| {
+    on_fresh_thread(|| {
         assert_eq!(to_file(100), 100);
         assert_eq!(to_file(2000), 2000);
     });
@@ -205,7 +201,7 @@ async fn never_done() -> usize {
 fn a_cancelled_call_says_so() {
     use std::future::Future;
     use std::task::{Context, Waker};
-    let reports = common::on_fresh_thread(|| {
+    let reports = on_fresh_thread(|| {
         let ((), reports) = capture(|| {
             let mut future = Box::pin(never_done());
             let mut cx = Context::from_waker(Waker::noop());

@@ -9,9 +9,6 @@ use std::task::{Context, Waker};
 
 use memory_profiler::{capture, profile, Report};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 #[profile(unit = "B")]
 async fn fetch(n: usize) -> usize {
     let a = vec![0u8; n];

@@ -4,15 +4,11 @@
 //! process, so each case runs this test binary again as a child (the `child` test, which does
 //! nothing on its own). `mprof/tests/` runs real programs under the `mprof` binary.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
 use memory_profiler::profile;
+use memory_profiler_suite::{is_child, run_child};
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
-const CHILD: &str = "MEMORY_PROFILER_TEST_TIMELINE_CHILD";
 const MIB: usize = 1 << 20;
 
 /// 32 MiB, written to so that they are resident, handed back to the caller.
@@ -62,7 +58,7 @@ mod nested {
 
 #[test]
 fn child() {
-    if std::env::var_os(CHILD).is_none() {
+    if !is_child(module_path!(), "child") {
         return;
     }
     assert_eq!(outer(), 64 * MIB);
@@ -82,31 +78,26 @@ fn dat_path(name: &str) -> PathBuf {
     path
 }
 
-fn run_child(dat: &std::path::Path, reports: bool) -> (String, String) {
-    // Every call lasts this sampling interval: each gets its line.
-    run_child_every(dat, reports, "0.000000001")
+/// The child under `mprof run`, every call lasting a sampling interval (each gets its line).
+fn under_mprof(dat: &Path, reports: bool) -> (String, String) {
+    under_mprof_every(dat, reports, "0.000000001")
 }
 
-/// The child under `mprof run` with a sampling interval of `interval` seconds.
-fn run_child_every(dat: &std::path::Path, reports: bool, interval: &str) -> (String, String) {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--exact", "child", "--nocapture", "--test-threads", "1"])
-        .env(CHILD, "1")
-        .env("MEMORY_PROFILER_MPROF", dat)
-        .env("MEMORY_PROFILER_MPROF_INTERVAL", interval)
-        .env_remove("MEMORY_PROFILER_FORMAT");
-    if reports {
-        command.env("MEMORY_PROFILER_REPORTS", "1");
-    } else {
-        command.env_remove("MEMORY_PROFILER_REPORTS");
-    }
-    let output = command.output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("child done"), "{stdout}");
-    (stdout, stderr)
+/// The child under `mprof run` with a sampling interval of `interval` seconds, its line
+/// reports printed if `reports`.
+fn under_mprof_every(dat: &Path, reports: bool, interval: &str) -> (String, String) {
+    let child = run_child(
+        module_path!(),
+        "child",
+        &[
+            ("MEMORY_PROFILER_MPROF", dat.to_str()),
+            ("MEMORY_PROFILER_MPROF_INTERVAL", Some(interval)),
+            ("MEMORY_PROFILER_REPORTS", reports.then_some("1")),
+        ],
+    );
+    assert!(child.success, "{}\n{}", child.stdout, child.stderr);
+    assert!(child.stdout.contains("child done"), "{}", child.stdout);
+    (child.stdout, child.stderr)
 }
 
 #[derive(Debug)]
@@ -145,7 +136,7 @@ fn funcs(dat: &str) -> Vec<Func> {
 #[test]
 fn func_lines_of_nested_calls() {
     let dat = dat_path("nested");
-    let (stdout, stderr) = run_child(&dat, false);
+    let (stdout, stderr) = under_mprof(&dat, false);
     assert!(!stdout.contains("Filename:"), "no line reports: {stdout}");
     assert!(!stderr.contains("memory_profiler"), "{stderr}");
     let text = std::fs::read_to_string(&dat).unwrap();
@@ -155,12 +146,15 @@ fn func_lines_of_nested_calls() {
     assert_eq!(
         names,
         [
-            ("mprof_timeline.inner", 1),
-            ("mprof_timeline.inner", 1),
-            ("mprof_timeline.outer", 0),
-            ("mprof_timeline.nested.on_a_thread", 0),
-            ("mprof_timeline.nested.Pool<K,V>.fill", 0),
-            ("mprof_timeline.nested.<Pool<K,V>_as_Drain>.drain_all", 0),
+            ("integration.mprof_timeline.inner", 1),
+            ("integration.mprof_timeline.inner", 1),
+            ("integration.mprof_timeline.outer", 0),
+            ("integration.mprof_timeline.nested.on_a_thread", 0),
+            ("integration.mprof_timeline.nested.Pool<K,V>.fill", 0),
+            (
+                "integration.mprof_timeline.nested.<Pool<K,V>_as_Drain>.drain_all",
+                0
+            ),
         ],
         "{text}"
     );
@@ -185,15 +179,15 @@ fn calls_shorter_than_the_sampling_interval_add_no_line() {
     // The child's calls last 20 ms at most (the thread's sleep): none lasts 10 s.
     let dat = dat_path("interval");
     std::fs::write(&dat, "MEM 1.0 1.0\n").unwrap();
-    run_child_every(&dat, false, "10");
+    under_mprof_every(&dat, false, "10");
     assert_eq!(std::fs::read_to_string(&dat).unwrap(), "MEM 1.0 1.0\n");
     // At 15 ms, the thread's call (its 20 ms sleep) gets its line, the others do not.
     std::fs::remove_file(&dat).unwrap();
-    run_child_every(&dat, false, "0.015");
+    under_mprof_every(&dat, false, "0.015");
     let text = std::fs::read_to_string(&dat).unwrap();
     let names: Vec<String> = funcs(&text).into_iter().map(|f| f.name).collect();
     assert!(
-        names.contains(&"mprof_timeline.nested.on_a_thread".to_owned()),
+        names.contains(&"integration.mprof_timeline.nested.on_a_thread".to_owned()),
         "{text}"
     );
     let _ = std::fs::remove_file(&dat);
@@ -202,10 +196,10 @@ fn calls_shorter_than_the_sampling_interval_add_no_line() {
 #[test]
 fn reports_when_asked() {
     let dat = dat_path("reports");
-    let (stdout, _) = run_child(&dat, true);
+    let (stdout, _) = under_mprof(&dat, true);
     assert_eq!(
         stdout
-            .matches("Filename: suite/tests/mprof_timeline.rs")
+            .matches("Filename: suite/tests/integration/mprof_timeline.rs")
             .count(),
         6
     );
@@ -217,7 +211,7 @@ fn reports_when_asked() {
 #[test]
 fn an_unwritable_file_is_said_once_and_the_program_goes_on() {
     let dat = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("no-such-directory/x.dat");
-    let (stdout, stderr) = run_child(&dat, false);
+    let (stdout, stderr) = under_mprof(&dat, false);
     assert_eq!(
         stderr
             .matches("memory_profiler: cannot write FUNC lines to")

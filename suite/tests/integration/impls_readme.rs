@@ -2,8 +2,8 @@
 //! reports are the ones the README prints, line for line.
 #![allow(clippy::new_without_default)] // (the code stands at the lines the README shows)
 use memory_profiler::profile;
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
+// (Where the README has its two hidden lines: this binary's `#[global_allocator]` is main.rs's.)
+use memory_profiler_suite::on_fresh_thread;
 
 pub struct Inventory {
     items: Vec<u64>,
@@ -49,11 +49,9 @@ impl Summarize for Inventory {
     }
 }
 
-mod common;
-
 #[test]
 fn the_readme_prints_these_reports() {
-    let (_, reports) = common::on_fresh_thread(|| {
+    let (_, reports) = on_fresh_thread(|| {
         memory_profiler::capture(|| {
             let mut inventory = Inventory::new();
             inventory.restock(20);
@@ -66,9 +64,9 @@ fn the_readme_prints_these_reports() {
         .filter(|r| r.function().starts_with("Inventory::"))
         .map(|r| r.to_string())
         .collect();
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let start = readme
-        .find("Filename: suite/tests/impls_readme.rs")
+        .find("Filename: suite/tests/integration/impls_readme.rs")
         .unwrap();
     let end = start + readme[start..].find("```").unwrap();
     assert_eq!(printed.trim_end(), readme[start..end].trim_end());

@@ -7,9 +7,6 @@
 use memory_profiler::{charged, measure, Charge, Usage};
 use rayon::prelude::*;
 
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-
 const THREADS: usize = 4;
 
 /// Item `i` allocates `1000 + i` bytes: 100 items, 104,950 bytes, the largest 1,099.
