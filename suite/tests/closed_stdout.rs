@@ -2,8 +2,9 @@
 //! one line on stderr, prints no panic message, and the program goes on.
 //!
 //! Without the test harness (`harness = false`), which itself fails on a closed stdout: the
-//! binary runs itself again as the program whose stdout is closed. (So a test binary of its
-//! own, not a module of `integration/`.)
+//! binary runs itself again as the program whose stdout is closed (so with a re-run of its own,
+//! not `memory_profiler_suite::run_child`, which reads the child's stdout; and a test binary of
+//! its own, not a module of `integration/`).
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -6,7 +6,7 @@
 //! builds it again with the profiler switched off (`--no-default-features`) to see its fixture
 //! fail saying so, and a small binary keeps that build short.
 
-use std::process::Command;
+use memory_profiler_suite::{is_child, run_child};
 
 #[global_allocator]
 static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
@@ -17,8 +17,8 @@ const FIXTURE_LINE: u32 = line!() + 3;
 #[test]
 #[memory_profiler::limit(peak = "1 KiB")]
 fn fixture_over_its_limit_when_asked() {
-    // Within its limit unless the parent test asks for the failure.
-    let n = if std::env::var_os("MEMORY_PROFILER_LIMIT_FIXTURE").is_some() {
+    // Within its limit unless it runs as the parent test's child.
+    let n = if is_child(module_path!(), "fixture_over_its_limit_when_asked") {
         100_000
     } else {
         10
@@ -29,22 +29,13 @@ fn fixture_over_its_limit_when_asked() {
 
 #[test]
 fn a_failure_points_at_the_test_and_shows_no_frames_of_ours() {
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "fixture_over_its_limit_when_asked",
-            "--test-threads=1",
-        ])
-        .env("MEMORY_PROFILER_LIMIT_FIXTURE", "1")
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let child = run_child(
+        module_path!(),
+        "fixture_over_its_limit_when_asked",
+        &[("RUST_BACKTRACE", Some("1"))],
     );
-    assert!(!output.status.success(), "{text}");
+    let text = format!("{}{}", child.stdout, child.stderr);
+    assert!(!child.success, "{text}");
     let at = format!(
         "thread 'fixture_over_its_limit_when_asked' panicked at suite/tests/limit_location.rs:{FIXTURE_LINE}:"
     );
