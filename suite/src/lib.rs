@@ -1,6 +1,7 @@
 //! The package of memory-profiler's integration tests (`tests/`) and overhead benches
-//! (`benches/`): a package of its own so that their dev-dependencies (trybuild, tokio, rayon,
-//! criterion, dhat, insta, serde, ...) never build for the facade's examples.
+//! (`benches/`): a package of its own so that their dev-dependencies (tokio, rayon, criterion,
+//! dhat, insta, serde, ...) never build for the facade's examples. (The UI tests are the
+//! package `ui/` below it.)
 //!
 //! This library is what the test binaries share, written once: an inner allocator whose
 //! reallocations behave the same on every run ([`Moving`]), a thread that starts with an empty

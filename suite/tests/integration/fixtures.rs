@@ -43,8 +43,8 @@ fn cargo(args: &[&str]) -> Output {
     output
 }
 
-/// `cargo <args>` on the fixtures' workspace.
-fn cargo_output(args: &[&str]) -> Output {
+/// `cargo <args>` on the fixtures' workspace (also `off_feature.rs`'s, for its fixture).
+pub(crate) fn cargo_output(args: &[&str]) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let (command, rest) = args.split_first().expect("a cargo command");
     Command::new(cargo)

@@ -7,7 +7,8 @@
 //! process-wide figures, an example included, no test harness) are the other binaries of
 //! `tests/`, each saying why at its top. Tests that do what a process does once (read an
 //! environment variable, write reports at exit) run this binary again as a child process, on
-//! one test: `memory_profiler_suite::run_child`.
+//! one test: `memory_profiler_suite::run_child`. The UI tests of the compile errors are the
+//! package `suite/ui/` (trybuild builds its cases against every dependency of its package).
 
 #[global_allocator]
 static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
@@ -21,6 +22,7 @@ mod impls;
 mod impls_readme;
 mod json;
 mod json_env;
+mod limit_location;
 mod limits;
 mod measure;
 mod mprof_timeline;
@@ -32,4 +34,3 @@ mod run_wide;
 mod snapshots;
 mod stream;
 mod threads;
-mod ui;

@@ -1,8 +1,10 @@
 //! Switching the profiler off: memory-profiler without its default feature `enabled`. The
 //! example built that way prints its results and no report; built with `--all-features`, it
 //! still profiles (features only switch things on); and a `#[limit]` test switched off fails,
-//! saying that it cannot measure. (Builds with `cargo` into a target directory of its own,
-//! `off-feature/` in the workspace's.)
+//! saying that it cannot measure: the fixture crate `tests/fixtures/switched_off`, which
+//! depends on memory-profiler without the feature, as users' crates switch it off. (The example
+//! builds with `cargo` into a target directory of its own, `off-feature/` in the workspace's;
+//! the fixture with the other fixtures, see `fixtures.rs`.)
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -65,23 +67,8 @@ fn switched_off_all_features_and_limits() {
         "{stdout}{stderr}"
     );
 
-    // A limit test that passes when measured fails switched off, and says why (the suite's
-    // feature `enabled` is memory-profiler's).
-    let output = cargo(
-        &[
-            "test",
-            "--quiet",
-            "-p",
-            "memory-profiler-suite",
-            "--no-default-features",
-            "--test",
-            "limit_location",
-            "--",
-            "--exact",
-            "fixture_over_its_limit_when_asked",
-        ],
-        &[],
-    );
+    // A limit test that passes when measured fails switched off, and says why.
+    let output = super::fixtures::cargo_output(&["test", "--quiet", "-p", "fixture-switched-off"]);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -90,7 +77,7 @@ fn switched_off_all_features_and_limits() {
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains(
-            "memory_profiler: `fixture_over_its_limit_when_asked` has memory limits, but the \
+            "memory_profiler: `within_its_limit_when_measured` has memory limits, but the \
              profiler is switched off"
         ),
         "{text}"

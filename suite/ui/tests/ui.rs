@@ -1,7 +1,7 @@
 //! UI tests of `#[profile]`: every compile error of the attribute (`tests/ui/fail/`, with the
 //! expected rustc output beside each case), and programs that must build cleanly under strict
 //! lints (`tests/ui/pass/`). Regenerate the `.stderr` files with
-//! `TRYBUILD=overwrite cargo test --test ui` and review the diff.
+//! `TRYBUILD=overwrite cargo test -p memory-profiler-ui-tests` and review the diff.
 
 // rustc's diagnostics drift between channels: the expected output is stable's.
 #[rustversion::attr(not(stable), ignore)]

@@ -1,15 +1,8 @@
 //! A `#[limit]` failure points at the limited test (its attribute's file and line) and prints
 //! no frames of the profiler's, also with `RUST_BACKTRACE=1`: this test runs its own binary's
 //! fixture as a child process, with the fixture's failure switched on, and reads what it says.
-//!
-//! A test binary of its own, not a module of `integration/`: `integration/off_feature.rs`
-//! builds it again with the profiler switched off (`--no-default-features`) to see its fixture
-//! fail saying so, and a small binary keeps that build short.
 
 use memory_profiler_suite::{is_child, run_child};
-
-#[global_allocator]
-static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
 
 /// The fixture's attribute line.
 const FIXTURE_LINE: u32 = line!() + 3;
@@ -37,7 +30,7 @@ fn a_failure_points_at_the_test_and_shows_no_frames_of_ours() {
     let text = format!("{}{}", child.stdout, child.stderr);
     assert!(!child.success, "{text}");
     let at = format!(
-        "thread 'fixture_over_its_limit_when_asked' panicked at suite/tests/limit_location.rs:{FIXTURE_LINE}:"
+        "thread 'limit_location::fixture_over_its_limit_when_asked' panicked at suite/tests/integration/limit_location.rs:{FIXTURE_LINE}:"
     );
     assert!(text.contains(&at), "no `{at}` in:\n{text}");
     assert!(
