@@ -83,10 +83,36 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
         {
             return f();
         }
-        let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() + 1));
-        let result = f();
-        let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() - 1));
-        result
+        untracked(f)
+    }
+}
+
+impl<A: GlobalAlloc + 'static> Allocator<A> {
+    /// `alloc` of a block aligned more than most, out of the common path: the inner call
+    /// there is one call, whatever the inner allocator does for such blocks (`System` calls
+    /// `posix_memalign`, whose result it reads from its stack), so `alloc` needs no stack
+    /// frame of its own for it. (The same call as in `alloc`, split only for the code it makes.)
+    ///
+    /// # Safety
+    /// `GlobalAlloc::alloc`'s contract.
+    #[inline(never)]
+    unsafe fn alloc_aligned(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
+        Self::inner_call(|| unsafe { self.inner.alloc(layout) })
+    }
+
+    /// `dealloc` while a process-wide measurement runs: out of the common path.
+    ///
+    /// # Safety
+    /// `GlobalAlloc::dealloc`'s contract.
+    #[cold]
+    #[inline(never)]
+    unsafe fn dealloc_process_wide(&self, ptr: *mut u8, layout: Layout) {
+        on_dealloc(layout.size());
+        process_event(Event::Dealloc, 0, layout.size() as i64, 0);
+        // SAFETY: the caller guarantees `ptr` was allocated by this allocator (hence by `inner`)
+        // with `layout`.
+        Self::inner_call(|| unsafe { self.inner.dealloc(ptr, layout) });
     }
 }
 
@@ -96,8 +122,13 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
 unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
-        let ptr = Self::inner_call(|| unsafe { self.inner.alloc(layout) });
+        let ptr = if layout.align() <= 16 && layout.align() <= layout.size() {
+            // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
+            Self::inner_call(|| unsafe { self.inner.alloc(layout) })
+        } else {
+            // SAFETY: as above.
+            unsafe { self.alloc_aligned(layout) }
+        };
         if !ptr.is_null() {
             on_alloc(layout.size());
         }
@@ -116,7 +147,12 @@ unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // Counted first (a deallocation cannot fail), so that the inner call ends the method.
+        if cfg!(feature = "enabled") && PROCESS_USERS.load(Relaxed) != 0 {
+            // SAFETY: the caller's guarantees, forwarded.
+            return unsafe { self.dealloc_process_wide(ptr, layout) };
+        }
+        // Counted first (a deallocation cannot fail), so that the inner call ends the method
+        // (a jump, with no frame of its own).
         on_dealloc(layout.size());
         // SAFETY: the caller guarantees `ptr` was allocated by this allocator (hence by `inner`)
         // with `layout`.
@@ -167,10 +203,15 @@ pub(crate) struct ThreadCounters {
     /// Bytes allocated plus bytes freed. Every allocator event raises it (no block is empty),
     /// so a probe that finds it unchanged knows, with one read, that nothing happened.
     bytes_moved: Slot<u64>,
-    bytes_freed: Slot<u64>,
+    /// Bytes allocated minus bytes freed. With `bytes_moved`, it gives both (`moved + live` is
+    /// twice the bytes allocated, `moved - live` twice the bytes freed), and it is the figure
+    /// the peak is compared with: an event updates these two, one count and the peak.
+    live: Slot<i64>,
     /// The highest live total since the innermost open measurement started (see `sample`).
     peak: Slot<i64>,
-    /// While non-zero, nothing is counted: the profiler's own work (rendering a report).
+    /// While non-zero, the thread does the profiler's own work ([`untracked`]): what it
+    /// allocates is taken back from the counters when that work ends, process-wide counting
+    /// skips it, and profiled functions pass through.
     paused: Slot<u32>,
     /// While non-zero, profiled functions pass through (no recording): the thread is inside
     /// the program's global allocator, or inside the profiler's own first-call work.
@@ -187,7 +228,7 @@ impl ThreadCounters {
             deallocations: Slot::new(0),
             reallocations: Slot::new(0),
             bytes_moved: Slot::new(0),
-            bytes_freed: Slot::new(0),
+            live: Slot::new(0),
             peak: Slot::new(0),
             paused: Slot::new(0),
             through: Slot::new(0),
@@ -215,9 +256,8 @@ impl ThreadCounters {
     #[inline(always)]
     pub(crate) fn sample(&self) -> Sample {
         let moved = self.bytes_moved.get();
-        let freed = self.bytes_freed.get();
-        let allocated = moved.wrapping_sub(freed);
-        let live = allocated.wrapping_sub(freed) as i64;
+        let live = self.live.get();
+        let allocated = allocated_of(moved, live);
         let mut peak = self.peak.get();
         self.peak.set(live);
         if live > peak {
@@ -242,29 +282,52 @@ impl ThreadCounters {
         }
     }
 
+    /// The counts that allocator events change: what [`untracked`] saves and puts back.
     #[inline(always)]
-    fn bytes_allocated(&self) -> u64 {
-        self.bytes_moved.get().wrapping_sub(self.bytes_freed.get())
-    }
-
-    #[inline(always)]
-    fn live(&self) -> i64 {
-        self.bytes_allocated().wrapping_sub(self.bytes_freed.get()) as i64
-    }
-
-    #[inline(always)]
-    fn raise_peak(&self) {
-        self.raise_peak_above(0);
-    }
-
-    /// Raises the peak to the live total plus `extra` bytes that were live a moment ago.
-    #[inline(always)]
-    fn raise_peak_above(&self, extra: i64) {
-        let live = self.live().wrapping_add(extra);
-        if live > self.peak.get() {
-            self.peak.set(live);
+    fn counts(&self) -> Counts {
+        Counts {
+            allocations: self.allocations.get(),
+            deallocations: self.deallocations.get(),
+            reallocations: self.reallocations.get(),
+            bytes_moved: self.bytes_moved.get(),
+            live: self.live.get(),
+            peak: self.peak.get(),
         }
     }
+
+    #[inline(always)]
+    fn set_counts(&self, counts: &Counts) {
+        self.allocations.set(counts.allocations);
+        self.deallocations.set(counts.deallocations);
+        self.reallocations.set(counts.reallocations);
+        self.bytes_moved.set(counts.bytes_moved);
+        self.live.set(counts.live);
+        self.peak.set(counts.peak);
+    }
+}
+
+/// The bytes allocated, from the bytes moved (allocated plus freed) and the live total
+/// (allocated minus freed): half their sum. Exact while fewer than 2^63 bytes were allocated.
+#[inline(always)]
+fn allocated_of(moved: u64, live: i64) -> u64 {
+    moved.wrapping_add(live as u64) >> 1
+}
+
+/// The bytes freed: half the bytes moved minus the live total.
+#[inline(always)]
+fn freed_of(moved: u64, live: i64) -> u64 {
+    moved.wrapping_sub(live as u64) >> 1
+}
+
+/// A copy of a thread's counts (see [`ThreadCounters::counts`]).
+#[derive(Clone, Copy)]
+struct Counts {
+    allocations: u64,
+    deallocations: u64,
+    reallocations: u64,
+    bytes_moved: u64,
+    live: i64,
+    peak: i64,
 }
 
 thread_local! {
@@ -297,58 +360,45 @@ static PROCESS: ProcessCounters = ProcessCounters {
 };
 static PROCESS_USERS: AtomicUsize = AtomicUsize::new(0);
 
-#[inline(always)]
-fn counting(f: impl FnOnce(&ThreadCounters)) -> bool {
-    // `try_with` cannot fail for a destructor-free const thread local; if it ever did, the event
-    // is simply not counted (never a panic inside the allocator).
-    THREAD
-        .try_with(|c| {
-            if c.paused.get() == 0 {
-                f(c);
-                true
-            } else {
-                false
-            }
-        })
-        .unwrap_or(false)
-}
+// The allocator's bookkeeping, on every call: a few additions to this thread's counters, a
+// comparison for the peak, and one load of `PROCESS_USERS`. Nothing tests whether the thread
+// is doing the profiler's own work: `untracked` takes its counts back afterwards instead, so
+// that the program's own calls pay nothing for it.
 
 #[inline(always)]
 fn on_alloc(size: usize) {
     if !cfg!(feature = "enabled") {
         return;
     }
-    let counted = counting(|c| {
+    // `try_with` cannot fail for a destructor-free const thread local; if it ever did, the event
+    // is simply not counted (never a panic inside the allocator).
+    let _ = THREAD.try_with(|c| {
         c.allocations.set(c.allocations.get() + 1);
         c.bytes_moved
             .set(c.bytes_moved.get().wrapping_add(size as u64));
-        c.raise_peak();
+        let live = c.live.get().wrapping_add(size as i64);
+        c.live.set(live);
+        if live > c.peak.get() {
+            c.peak.set(live);
+        }
     });
-    if counted && PROCESS_USERS.load(Relaxed) != 0 {
-        PROCESS.allocations.fetch_add(1, Relaxed);
-        PROCESS.bytes_allocated.fetch_add(size as u64, Relaxed);
-        let live = PROCESS.live.fetch_add(size as i64, Relaxed) + size as i64;
-        PROCESS.peak.fetch_max(live, Relaxed);
+    if PROCESS_USERS.load(Relaxed) != 0 {
+        process_event(Event::Alloc, size as i64, 0, 0);
     }
 }
 
+/// A deallocation, on this thread's counters (`dealloc` counts it process-wide when needed).
 #[inline(always)]
 fn on_dealloc(size: usize) {
     if !cfg!(feature = "enabled") {
         return;
     }
-    let counted = counting(|c| {
+    let _ = THREAD.try_with(|c| {
         c.deallocations.set(c.deallocations.get() + 1);
         c.bytes_moved
             .set(c.bytes_moved.get().wrapping_add(size as u64));
-        c.bytes_freed
-            .set(c.bytes_freed.get().wrapping_add(size as u64));
+        c.live.set(c.live.get().wrapping_sub(size as i64));
     });
-    if counted && PROCESS_USERS.load(Relaxed) != 0 {
-        PROCESS.deallocations.fetch_add(1, Relaxed);
-        PROCESS.bytes_freed.fetch_add(size as u64, Relaxed);
-        PROCESS.live.fetch_sub(size as i64, Relaxed);
-    }
 }
 
 /// A reallocation from `old` to `new` bytes; `moved`: the block moved, so the old one was still
@@ -361,7 +411,7 @@ fn on_realloc(old: usize, new: usize, moved: bool) {
     }
     // Both blocks, for an instant: no branch, a multiplication by 0 or 1.
     let transient = old as i64 * i64::from(moved);
-    let counted = counting(|c| {
+    let _ = THREAD.try_with(|c| {
         c.reallocations.set(c.reallocations.get() + 1);
         c.bytes_moved.set(
             c.bytes_moved
@@ -369,18 +419,49 @@ fn on_realloc(old: usize, new: usize, moved: bool) {
                 .wrapping_add(new as u64)
                 .wrapping_add(old as u64),
         );
-        c.bytes_freed
-            .set(c.bytes_freed.get().wrapping_add(old as u64));
-        c.raise_peak_above(transient);
+        let live = c
+            .live
+            .get()
+            .wrapping_add(new as i64)
+            .wrapping_sub(old as i64);
+        c.live.set(live);
+        if live.wrapping_add(transient) > c.peak.get() {
+            c.peak.set(live.wrapping_add(transient));
+        }
     });
-    if counted && PROCESS_USERS.load(Relaxed) != 0 {
-        PROCESS.reallocations.fetch_add(1, Relaxed);
-        PROCESS.bytes_allocated.fetch_add(new as u64, Relaxed);
-        PROCESS.bytes_freed.fetch_add(old as u64, Relaxed);
-        let delta = new as i64 - old as i64;
-        let live = PROCESS.live.fetch_add(delta, Relaxed) + delta;
-        PROCESS.peak.fetch_max(live + transient, Relaxed);
+    if PROCESS_USERS.load(Relaxed) != 0 {
+        process_event(Event::Realloc, new as i64, old as i64, transient);
     }
+}
+
+/// What the allocator was asked to do.
+#[derive(Clone, Copy)]
+enum Event {
+    Alloc,
+    Dealloc,
+    Realloc,
+}
+
+/// An allocator event while a process-wide measurement runs: `allocated` bytes (of an
+/// allocation, or a reallocation's new size), `freed` bytes (of a deallocation, or a
+/// reallocation's old size), `transient` bytes live for an instant (a moved reallocation's old
+/// block). Not for the profiler's own work (see [`untracked`]).
+#[cold]
+#[inline(never)]
+fn process_event(event: Event, allocated: i64, freed: i64, transient: i64) {
+    if THREAD.try_with(|c| c.paused.get() != 0).unwrap_or(true) {
+        return;
+    }
+    match event {
+        Event::Alloc => PROCESS.allocations.fetch_add(1, Relaxed),
+        Event::Dealloc => PROCESS.deallocations.fetch_add(1, Relaxed),
+        Event::Realloc => PROCESS.reallocations.fetch_add(1, Relaxed),
+    };
+    PROCESS.bytes_allocated.fetch_add(allocated as u64, Relaxed);
+    PROCESS.bytes_freed.fetch_add(freed as u64, Relaxed);
+    let delta = allocated - freed;
+    let live = PROCESS.live.fetch_add(delta, Relaxed) + delta;
+    PROCESS.peak.fetch_max(live + transient, Relaxed);
 }
 
 /// A snapshot of allocation counters: of one thread ([`thread_stats`]) or of the whole process.
@@ -452,8 +533,8 @@ pub fn thread_stats() -> Stats {
             allocations: c.allocations.get(),
             deallocations: c.deallocations.get(),
             reallocations: c.reallocations.get(),
-            bytes_allocated: c.bytes_allocated(),
-            bytes_freed: c.bytes_freed.get(),
+            bytes_allocated: allocated_of(c.bytes_moved.get(), c.live.get()),
+            bytes_freed: freed_of(c.bytes_moved.get(), c.live.get()),
         })
         .unwrap_or_default()
 }
@@ -493,16 +574,11 @@ fn find_out_installed() -> bool {
     // that no figure ever sees the test allocation. A profiled function the allocation
     // reaches (a method of the program's own allocator) passes through.
     let _through = PassThrough::start();
-    let saved = THREAD.with(|c| {
-        let saved = ThreadCounters::new();
-        copy_counters(c, &saved);
-        c.paused.set(0);
-        saved
-    });
+    let saved = THREAD.with(ThreadCounters::counts);
     drop(std::hint::black_box(Box::new(std::hint::black_box(1u8))));
     let installed = THREAD.with(|c| {
-        let installed = c.allocations.get() != saved.allocations.get();
-        copy_counters(&saved, c);
+        let installed = c.allocations.get() != saved.allocations;
+        c.set_counts(&saved);
         installed
     });
     INSTALLED.store(if installed { 2 } else { 1 }, Relaxed);
@@ -528,18 +604,6 @@ impl Drop for PassThrough {
     fn drop(&mut self) {
         let _ = THREAD.try_with(|c| c.through.set(c.through.get().saturating_sub(1)));
     }
-}
-
-fn copy_counters(from: &ThreadCounters, to: &ThreadCounters) {
-    to.allocations.set(from.allocations.get());
-    to.deallocations.set(from.deallocations.get());
-    to.reallocations.set(from.reallocations.get());
-    to.bytes_moved.set(from.bytes_moved.get());
-    to.bytes_freed.set(from.bytes_freed.get());
-    to.peak.set(from.peak.get());
-    to.paused.set(from.paused.get());
-    to.through.set(from.through.get());
-    to.captures.set(from.captures.get());
 }
 
 /// A sample of a heap: what the probes of a report and `measure` read.
@@ -641,15 +705,28 @@ impl Drop for ProcessCounting {
     }
 }
 
-/// Runs `f` without counting what it allocates on this thread: the profiler's own work.
+/// Runs `f` without counting what it allocates on this thread: the profiler's own work. The
+/// thread's counts are saved before and put back after (also when `f` unwinds), so the
+/// allocator's path tests nothing for it; meanwhile process-wide counting skips the thread
+/// and profiled functions pass through.
 pub fn untracked<R>(f: impl FnOnce() -> R) -> R {
-    struct Resume;
+    struct Resume(Option<Counts>);
     impl Drop for Resume {
         fn drop(&mut self) {
-            let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() - 1));
+            let _ = THREAD.try_with(|c| {
+                if let Some(counts) = &self.0 {
+                    c.set_counts(counts);
+                }
+                c.paused.set(c.paused.get() - 1);
+            });
         }
     }
-    let _ = THREAD.try_with(|c| c.paused.set(c.paused.get() + 1));
-    let _resume = Resume;
+    let saved = THREAD
+        .try_with(|c| {
+            c.paused.set(c.paused.get() + 1);
+            c.counts()
+        })
+        .ok();
+    let _resume = Resume(saved);
     f()
 }
