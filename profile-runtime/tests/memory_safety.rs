@@ -190,7 +190,7 @@ fn the_profilers_own_work_is_taken_back() {
     // freed by `catch_unwind` outside, is the only deallocation counted.
     let unwound = std::panic::catch_unwind(|| {
         untracked(|| {
-            let _v = vec![1u8; 50];
+            let _v = std::hint::black_box(Box::new([1u8; 50]));
             std::panic::resume_unwind(Box::new(()))
         })
     });
