@@ -6,11 +6,14 @@
 mod args;
 mod container;
 mod expand;
+mod instrument;
 mod limit;
 mod lines;
 mod locate;
 mod names;
 mod rewrite;
+mod spec;
+mod value;
 
 use proc_macro::TokenStream;
 
