@@ -13,7 +13,8 @@
 use std::fmt::Write as _;
 
 use crate::bytes::group;
-use crate::report::{Measured, Report, Reports, Row};
+use crate::heap::Measured;
+use crate::report::{Report, Reports, Row};
 use crate::summary::Summary;
 
 /// A program's memory over time, as `mprof run` records it in its `.dat` file: samples of

@@ -46,7 +46,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{Measured, Report, Row};
+use crate::heap::Measured;
+use crate::report::{Report, Row};
 use crate::summary::Summary;
 
 /// Writes JSON into a `String`: objects and arrays whose members are written in order, strings

@@ -13,8 +13,8 @@
 mod spec;
 
 mod alloc;
-mod backend;
 mod bytes;
+mod heap;
 mod relaxed;
 
 mod recorder;
@@ -36,11 +36,10 @@ mod measure;
 mod snapshots;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
-pub use backend::use_stats_alloc;
-pub use backend::ExternalStats;
+pub use heap::{use_stats_alloc, ExternalStats, Measured};
 pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use output::{capture, capture_relative};
-pub use report::{LookupError, Measured, Report, Reports, Row};
+pub use report::{LookupError, Report, Reports, Row};
 pub use run::write_run_reports;
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::panic::Location;
 
 use crate::bytes::{group, size};
-use crate::measure::{self, Measurement, ProcessLock};
+use crate::measure::{Measurement, ProcessLock};
 use crate::output::{self, CaptureScope};
 use crate::snapshots::Baseline;
 use crate::spec::Threads;
@@ -43,7 +43,7 @@ impl LimitGuard {
     /// failure points.
     #[track_caller]
     pub fn start(limits: &'static Limits) -> LimitGuard {
-        measure::require_allocator();
+        crate::heap::require_allocator();
         let lock = match limits.threads {
             Threads::Current => None,
             Threads::All => Some(ProcessLock::acquire()),

@@ -119,8 +119,8 @@ pub fn capture_relative<T>(f: impl FnOnce() -> T) -> (T, Reports) {
 
 #[track_caller]
 fn capture_in<T>(relative: bool, f: impl FnOnce() -> T) -> (T, Reports) {
-    if crate::backend::external().is_none() {
-        crate::measure::require_allocator();
+    if crate::heap::external().is_none() {
+        crate::heap::require_allocator();
     }
     struct Open;
     impl Drop for Open {

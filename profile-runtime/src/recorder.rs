@@ -44,11 +44,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::alloc::{self, Sample};
+use crate::heap::Measured;
 use crate::relaxed::{Flag, I64};
-use crate::report::Measured;
 use crate::run::End;
-use crate::spec::{FnMeta, Threads};
-use crate::table::{code_of, measured_of, Parts, Paused, Table};
+use crate::spec::FnMeta;
+use crate::table::{Parts, Paused, Table};
 
 /// One call of a profiled function in progress. Created first in the body, so dropped last:
 /// its `Drop` sees the heap after every local of the function is gone.
@@ -189,7 +189,7 @@ impl Core {
             Some(true) => Measured::counted(meta.options.threads),
             _ => Core::choose(meta),
         };
-        t.head.measured.set(code_of(source));
+        t.head.measured.set(source.code());
         let end = crate::run::end_of_call(meta, t, counters);
         let process = match source {
             Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
@@ -231,7 +231,7 @@ impl Core {
         t: Parts<'_>,
         counters: Option<&'static alloc::ThreadCounters>,
     ) -> Core {
-        let source = measured_of(t.head.measured.get());
+        let source = Measured::from_code(t.head.measured.get());
         let process = match source {
             Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
             _ => None,
@@ -598,90 +598,6 @@ impl<const N: usize> Guard<Owned<Table<N>>, N> {
     #[inline]
     pub fn enter_async(meta: &'static FnMeta) -> Self {
         Self::enter(meta, Owned(Table::new()))
-    }
-}
-
-impl Measured {
-    /// The heap a report or measurement follows, given what is installed.
-    pub(crate) fn choose(threads: Threads) -> Measured {
-        if alloc::allocator_installed() {
-            Measured::counted(threads)
-        } else if crate::backend::external().is_some() {
-            Measured::StatsAlloc
-        } else {
-            Measured::ResidentSetSize
-        }
-    }
-
-    /// The heap [`Allocator`](crate::Allocator) counts for `threads`.
-    #[inline]
-    fn counted(threads: Threads) -> Measured {
-        match threads {
-            Threads::Current => Measured::ThreadHeap,
-            Threads::All => Measured::ProcessHeap,
-        }
-    }
-
-    /// The heap now. (The thread's heap, the common case, without a jump table.)
-    #[inline(always)]
-    pub(crate) fn sample(self) -> Sample {
-        if matches!(self, Measured::ThreadHeap) {
-            return alloc::sample_thread();
-        }
-        self.sample_other()
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn sample_other(self) -> Sample {
-        match self {
-            Measured::ThreadHeap => alloc::sample_thread(),
-            Measured::ProcessHeap => alloc::sample_process(),
-            Measured::StatsAlloc => sample_external(),
-            Measured::ResidentSetSize => sample_rss(),
-        }
-    }
-
-    #[inline(always)]
-    pub(crate) fn restore_peak(self, peak: i64) {
-        match self {
-            Measured::ThreadHeap => alloc::restore_thread_peak(peak),
-            Measured::ProcessHeap => alloc::restore_process_peak(peak),
-            Measured::StatsAlloc | Measured::ResidentSetSize => {}
-        }
-    }
-}
-
-/// stats_alloc's counters (see [`use_stats_alloc`](crate::use_stats_alloc)).
-#[cold]
-fn sample_external() -> Sample {
-    // Another allocator's code: a profiled function it reaches passes through.
-    let _through = alloc::PassThrough::start();
-    let Some(ext) = crate::backend::external() else {
-        return sample_rss();
-    };
-    let s = ext.stats();
-    Sample {
-        live: s.live(),
-        peak: s.live(),
-        allocations: s.allocations,
-        reallocations: s.reallocations,
-        allocated: s.bytes_allocated,
-        events: u64::MAX,
-    }
-}
-
-/// The resident set size (no counting allocator).
-#[cold]
-fn sample_rss() -> Sample {
-    // The first read opens the file (which may allocate): what that reaches passes through.
-    let _through = alloc::PassThrough::start();
-    let live = crate::backend::resident_set_size().unwrap_or(0);
-    Sample {
-        live,
-        peak: live,
-        events: u64::MAX,
-        ..Sample::default()
     }
 }
 

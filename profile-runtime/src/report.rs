@@ -7,33 +7,8 @@
 use std::fmt::{self, Write as _};
 
 use crate::bytes::group;
+use crate::heap::Measured;
 use crate::spec::{FnMeta, Unit};
-
-/// What a report's figures measure.
-///
-/// ```
-/// # #[global_allocator]
-/// # static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();
-/// #[memory_profiler::profile]
-/// fn nothing() {}
-/// let (_, reports) = memory_profiler::capture(nothing);
-/// let report = reports.function("nothing").unwrap();
-/// assert_eq!(report.measured(), memory_profiler::Measured::ThreadHeap);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Measured {
-    /// The heap of the calling thread, counted by [`Allocator`](crate::Allocator): exact.
-    ThreadHeap,
-    /// The heap of all threads, counted by [`Allocator`](crate::Allocator) while the report's
-    /// call ran (`threads = "all"`): exact, relative to when process-wide counting started.
-    ProcessHeap,
-    /// The process-wide counters of a `stats_alloc::StatsAlloc` global allocator.
-    StatsAlloc,
-    /// No counting allocator is installed: the resident set size of the process, read from
-    /// `/proc/self/statm`, as memory_profiler does.
-    ResidentSetSize,
-}
 
 /// One source line of a report, with its figures in bytes.
 ///

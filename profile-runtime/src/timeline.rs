@@ -108,7 +108,7 @@ fn rss_recent(clock: &Clock, now: u64) -> u64 {
 }
 
 fn rss_read(now: u64) -> u64 {
-    let rss = crate::backend::resident_set_size().unwrap_or(0).max(0) as u64;
+    let rss = crate::heap::resident_set_size().unwrap_or(0).max(0) as u64;
     RSS.store(rss, Relaxed);
     RSS_AT.store(now + 1, Relaxed);
     rss
