@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use crate::bytes::group;
 use crate::heap::Measured;
 use crate::report::{Report, Reports, Row};
+use crate::spec::read_func_line;
 use crate::summary::Summary;
 
 /// A program's memory over time, as `mprof run` records it in its `.dat` file: samples of
@@ -68,25 +69,11 @@ impl Timeline {
                     }
                 }
                 "FUNC" => {
-                    let parts: Vec<&str> = rest.split(' ').collect();
-                    if parts.len() < 5 {
-                        continue;
-                    }
-                    let level = match parts.get(5) {
-                        Some(level) => match level.trim().parse() {
-                            Ok(level) => Some(level),
-                            Err(_) => continue,
-                        },
-                        None => None,
-                    };
-                    if let (Some(mem_start), Some(start), Some(mem_end), Some(end)) = (
-                        number(parts[1]),
-                        number(parts[2]),
-                        number(parts[3]),
-                        number(parts[4]),
-                    ) {
+                    if let Some((name, (mem_start, start), (mem_end, end), level)) =
+                        read_func_line(line)
+                    {
                         timeline.calls.push(TimelineCall {
-                            name: parts[0].to_owned(),
+                            name: name.to_owned(),
                             start,
                             end,
                             mem_start,

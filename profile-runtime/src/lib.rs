@@ -48,10 +48,9 @@ pub use summary::{FunctionSummary, LineSummary, Summary};
 /// `mprof run`: what the `mprof` tool and the program agree on.
 pub mod env {
     pub use crate::spec::{
-        BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR,
-        UPDATE_VAR,
+        func_line, read_func_line, BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR,
+        REPORTS_VAR, REPORT_VAR, UPDATE_VAR,
     };
-    pub use crate::timeline::func_line;
 }
 
 /// What `mprof html` builds the page of a run with, from the run's JSON reports and its
