@@ -59,6 +59,9 @@
 //! (moving an allocation from one line to another is no regression); they show where a
 //! function's growth comes from.
 
+// The model here (figures, snapshots); the file format in `file`, the comparison in `compare`,
+// its text in `render`, the tolerances in `tolerance`. Pure data: no files, no environment; it
+// calls only the report model (a snapshot of reports) and the byte counts.
 mod compare;
 mod file;
 mod render;

@@ -8,7 +8,13 @@
 //! sorts and filters the table of every line.
 //!
 //! Part of the report model: it renders [`Reports`] (and a [`Timeline`]) into a `String`; it
-//! writes nowhere (`crate::output` writes the page at exit).
+//! writes nowhere (`crate::output` writes the page at exit). It reads the report model, the
+//! summary, the names, the JSON names of the heaps (`crate::json`), and reads `FUNC` lines with
+//! the contract's reader (`crate::spec`).
+//!
+//! Here: the page's model ([`Timeline`], the reports read back from JSON for `mprof html`),
+//! its assembly ([`page`]) and the helpers its parts share; the sections in `sections`, the
+//! plot in `plot`, the source highlighter in `highlight`, the style and script in `assets`.
 
 use std::fmt::Write as _;
 

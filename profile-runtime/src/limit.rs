@@ -1,5 +1,10 @@
 //! The guard behind `#[limit]`: measures a function's body and fails it, with the line report
-//! of the body, when it exceeds a limit.
+//! of the body, when it exceeds a limit or grows past its baseline.
+//!
+//! Part of the testing API: it owns the function's `Limits` (which the expansion writes) and
+//! the guard. It calls the measurement (`crate::measure`, `crate::heap`), the held report and
+//! the captures of `crate::output`, the baseline's files (`crate::snapshots`), the allocator's
+//! `untracked` and the byte counts.
 
 use std::fmt::Write as _;
 use std::panic::Location;

@@ -1,4 +1,11 @@
-//! `measure` and friends: exact allocation figures of a piece of work.
+//! `measure` and friends: exact allocation figures of a piece of work ([`measure`],
+//! [`measure_process`], [`Usage`]), with the work that closures do on other threads charged to
+//! it ([`charged`], [`Charge`]); and the measurement behind `#[limit]` (`Measurement`, and the
+//! process-wide lock of `threads = "all"`).
+//!
+//! Part of the testing API: it owns the per-thread stack of open measurements and the
+//! process-wide lock; it calls the allocator's counters (`crate::alloc`), the heaps
+//! (`crate::heap`) and the byte counts (`crate::bytes`).
 
 use std::cell::RefCell;
 use std::fmt;

@@ -5,7 +5,10 @@
 //!
 //! The cells are relaxed atomics (`crate::relaxed`): a table is written by one thread at a
 //! time, its owner, which reads it with plain loads; another thread may read it, as the
-//! run-wide store does at exit. It imports the report model and the allocator's `Sample`.
+//! run-wide store does at exit.
+//!
+//! It owns the tables' layout; it calls the allocator's `Sample`, the heaps (the one a table's
+//! calls follow, `crate::heap`), and the report model (to build a `Report`).
 
 use crate::alloc::Sample;
 use crate::heap::Measured;

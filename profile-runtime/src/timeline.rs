@@ -23,6 +23,10 @@
 //! at most a few times per sampling interval (a call's entry figure is the latest such
 //! reading, at most a quarter of an interval old) and at the exit of the calls that get a
 //! line. Outside `mprof run`, a profiled call pays one relaxed load of a cached flag.
+//!
+//! It owns the clocks and the per-thread nesting counters; it calls the contract's
+//! [`func_line`](crate::spec::func_line), the names (`crate::names`), the resident set size
+//! (`crate::heap`), the allocator's `untracked` and the `.dat` sink of `crate::output`.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed};
