@@ -106,7 +106,7 @@ pub fn parse_tolerance(text: &str, name: &str) -> Result<Tolerance, String> {
 mod tests {
     use super::{parse_size, parse_tolerance, Tolerance};
 
-    /// The cases of the runtime's `Tolerance::parse` (profile-runtime/src/baseline.rs): the two
+    /// The cases of the runtime's `Tolerance::parse` (profile-runtime/src/baseline/tolerance.rs): the two
     /// read tolerances alike.
     #[test]
     fn tolerances() {
