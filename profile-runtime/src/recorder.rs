@@ -106,6 +106,11 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline(never))]
     fn step(&self, idx: usize, count: Option<bool>) {
+        if cfg!(debug_assertions) {
+            // Unoptimised builds: the runtime's own, not generic, copy (see `Core::step_at`).
+            self.core.step_at(self.table().parts(), idx, count);
+            return;
+        }
         if self.core.passthrough {
             return;
         }
@@ -223,6 +228,13 @@ pub type AsyncTailMark<'a, K, const N: usize> = TailMark<'a, K, N>;
 impl<K: TableKey<Table<N>>, const N: usize> Drop for TailMark<'_, K, N> {
     #[inline(always)]
     fn drop(&mut self) {
+        if cfg!(debug_assertions) {
+            // Unoptimised builds: the runtime's own copy (see `Core::tail_at`).
+            self.guard
+                .core
+                .tail_at(self.guard.table().parts(), self.row);
+            return;
+        }
         // Dropped while a panic leaves the call (one that began after the call did): the block
         // is not ending, the function is not returning.
         let leaving = std::thread::panicking() && !self.guard.core.unwinding_at_entry;

@@ -203,6 +203,48 @@ impl Core {
         core
     }
 
+    /// A probe, in builds where the runtime has debug assertions (unoptimised ones): the body
+    /// of `Guard::step` as a function that is not generic, so that it is compiled with the
+    /// runtime, optimised when the user's profile builds the runtime so
+    /// (`[profile.dev.package.profile-runtime] opt-level = 3`), where the generic body would
+    /// be compiled in the user's crate, unoptimised.
+    #[inline(never)]
+    pub(super) fn step_at(&self, t: Parts<'_>, idx: usize, count: Option<bool>) {
+        if self.passthrough {
+            return;
+        }
+        let run = &t.head.run;
+        let count = match count {
+            Some(count) => count,
+            None => run.cur.get() != idx as u64,
+        };
+        if self.events() != run.events.get() {
+            self.step_sampled(t, idx, count);
+            return;
+        }
+        let before = t.lines[idx].start(run.live.get(), count);
+        run.mem_before.set(before);
+        run.cur.set(idx as u64);
+    }
+
+    /// A tail mark dropped (see `TailMark`), out of line as [`step_at`](Self::step_at) is:
+    /// `row` is the `}` of the block that ends, or `usize::MAX` for the function's own.
+    #[inline(never)]
+    pub(super) fn tail_at(&self, t: Parts<'_>, row: usize) {
+        // Dropped while a panic leaves the call (one that began after the call did): the block
+        // is not ending, the function is not returning.
+        if std::thread::panicking() && !self.unwinding_at_entry {
+            return;
+        }
+        if row == usize::MAX {
+            if !self.closed.replace(true) {
+                self.step_at(t, t.lines.len() - 1, None);
+            }
+        } else if !self.closed.get() {
+            self.step_at(t, row, None);
+        }
+    }
+
     /// The general path of a probe: sample the heap, charge the running line, start row `idx`.
     #[inline(never)]
     pub(super) fn step_sampled(&self, t: Parts<'_>, idx: usize, count: bool) {
