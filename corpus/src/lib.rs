@@ -17,6 +17,10 @@
 //! reports is counted ([`seen`]), so the size of the corpus is checked, not claimed.
 //!
 //! `CORPUS_PRINT=1 cargo test -p corpus -- --nocapture` prints every report the checks read.
+//!
+//! One file of about 900 lines, kept whole: it is the harness's one vocabulary (`twin`, `D`,
+//! the event log, the report checks), which every shape file reads from the top, and its parts
+//! call each other throughout.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};

@@ -68,7 +68,7 @@ impl Profile {
                             .push(p)
                     })
                     .is_some(),
-                "FUNC" => func(rest).map(|f| profile.funcs.push(f)).is_some(),
+                "FUNC" => func(line).map(|f| profile.funcs.push(f)).is_some(),
                 _ => true,
             };
             if !ok {
@@ -173,21 +173,17 @@ fn pair(rest: &str) -> Option<(f64, f64)> {
     Some((mem, time))
 }
 
-fn func(rest: &str) -> Option<FuncCall> {
-    let parts: Vec<&str> = rest.split(' ').collect();
-    if parts.len() < 5 {
-        return None;
-    }
+/// A `FUNC` line, read as the `#[profile]` runtime reads it.
+fn func(line: &str) -> Option<FuncCall> {
+    let (name, (mem_start, start), (mem_end, end), level) =
+        profile_runtime::env::read_func_line(line)?;
     Some(FuncCall {
-        name: parts[0].to_owned(),
-        mem_start: number(parts[1])?,
-        start: number(parts[2])?,
-        mem_end: number(parts[3])?,
-        end: number(parts[4])?,
-        level: match parts.get(5) {
-            Some(level) => Some(level.trim().parse().ok()?),
-            None => None,
-        },
+        name: name.to_owned(),
+        mem_start,
+        start,
+        mem_end,
+        end,
+        level,
     })
 }
 

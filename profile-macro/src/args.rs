@@ -1,10 +1,15 @@
-//! The attribute's arguments: `#[profile(precision = 4, unit = "KiB", peak, allocs, ...)]`.
+//! `#[profile]`'s arguments: `#[profile(precision = 4, unit = "KiB", peak, allocs, ...)]`,
+//! parsed into typed values (`crate::spec`) that remember where they were written, checked,
+//! laid over those of an enclosing impl, trait or module (`Args::under`), and made into the
+//! function's `Options` (`Args::options`). Reads values with `crate::value`.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::{Lit, LitStr, Token};
+use syn::{Lit, Token};
+
+use crate::spec::{Format, Options, Stream, Threads, Unit, When};
+use crate::value::{choice, flag, separator, set, string, unknown, value};
 
 mod kw {
     syn::custom_keyword!(precision);
@@ -38,193 +43,18 @@ const NAMES: [&str; 9] = [
 pub struct Args {
     pub precision: Option<(usize, Span)>,
     pub stream: Option<(Stream, Span)>,
-    pub unit: Option<(&'static str, Span)>,
+    pub unit: Option<(Unit, Span)>,
     pub peak: Option<(bool, Span)>,
     pub allocs: Option<(bool, Span)>,
-    pub threads: Option<(&'static str, Span)>,
+    pub threads: Option<(Threads, Span)>,
     /// `format = "text" | "json"`: how the reports are written.
-    pub format: Option<(&'static str, Span)>,
+    pub format: Option<(Format, Span)>,
     /// `report = "call" | "exit"`: a report after each outermost call, or one for the whole
     /// run, at exit.
-    pub report: Option<(&'static str, Span)>,
+    pub report: Option<(When, Span)>,
     /// `skip`: the item is left as written (inside an impl, trait or module that carries the
     /// attribute: left out of it).
     pub skip: Option<((), Span)>,
-}
-
-pub enum Stream {
-    Stdout,
-    Stderr,
-    File(String),
-}
-
-pub(crate) fn set<T>(
-    slot: &mut Option<(T, Span)>,
-    value: T,
-    span: Span,
-    name: &str,
-) -> syn::Result<()> {
-    if slot.is_some() {
-        return Err(syn::Error::new(
-            span,
-            format!("duplicate argument `{name}`: it is already given earlier in this attribute; keep one"),
-        ));
-    }
-    *slot = Some((value, span));
-    Ok(())
-}
-
-/// The value written after `name =`: the literal if it is one, and its tokens for the errors
-/// (`MiB`, `-x`, `[..]`: anything but one literal, `-1` included, is the wrong kind of value).
-pub(crate) struct Value {
-    pub(crate) lit: Option<Lit>,
-    pub(crate) tokens: TokenStream,
-}
-
-impl Value {
-    /// `Some("MiB")` for a bare identifier or a non-string literal: what the user may have meant
-    /// between quotes.
-    fn bare_text(&self) -> Option<String> {
-        match &self.lit {
-            Some(Lit::Str(_)) => None,
-            _ => Some(self.tokens.to_string()),
-        }
-    }
-}
-
-/// `= value`, with errors naming the argument when `=` or the value is missing.
-pub(crate) fn value(
-    input: ParseStream,
-    name: &str,
-    key: Span,
-    example: &str,
-) -> syn::Result<Value> {
-    let Some(eq) = input.parse::<Option<Token![=]>>()? else {
-        let span = if input.is_empty() { key } else { input.span() };
-        return Err(syn::Error::new(
-            span,
-            format!("expected `=` after `{name}`, as in `{example}`"),
-        ));
-    };
-    if input.is_empty() || input.peek(Token![,]) {
-        return Err(syn::Error::new_spanned(
-            eq,
-            format!("`{name}` needs a value after `=`, as in `{example}`"),
-        ));
-    }
-    if input.peek(Lit) {
-        let lit: Lit = input.parse()?;
-        let tokens = lit.to_token_stream();
-        return Ok(Value {
-            lit: Some(lit),
-            tokens,
-        });
-    }
-    let mut tokens = TokenStream::new();
-    if input.peek(Token![-]) {
-        tokens.extend(input.parse::<Token![-]>()?.to_token_stream());
-    }
-    if !input.is_empty() && !input.peek(Token![,]) {
-        tokens.extend(std::iter::once(input.parse::<proc_macro2::TokenTree>()?));
-    }
-    Ok(Value { lit: None, tokens })
-}
-
-/// A string value, one of `options` or (with `other`) anything else but empty.
-pub(crate) fn string(
-    input: ParseStream,
-    name: &str,
-    key: Span,
-    options: &[&'static str],
-    other: Option<&str>,
-    example: &str,
-) -> syn::Result<LitStr> {
-    let mut expected = options
-        .iter()
-        .map(|o| format!("`{name} = \"{o}\"`"))
-        .collect::<Vec<_>>();
-    if let Some(other) = other {
-        expected.push(other.to_owned());
-    }
-    let expected = one_of(&expected);
-    let value = value(input, name, key, &format!("{name} = \"{example}\""))?;
-    match value.lit {
-        Some(Lit::Str(s)) => Ok(s),
-        _ => {
-            let hint = match value.bare_text() {
-                Some(text) if options.contains(&text.as_str()) => {
-                    format!("; write `{name} = \"{text}\"`")
-                }
-                _ => String::new(),
-            };
-            Err(syn::Error::new_spanned(
-                value.tokens,
-                format!("`{name}` takes a string: {expected}{hint}"),
-            ))
-        }
-    }
-}
-
-/// `a`, `a or b`, `a, b or c`.
-fn one_of(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-pub(crate) fn choice(
-    input: ParseStream,
-    name: &str,
-    key: Span,
-    options: &[&'static str],
-    example: &str,
-) -> syn::Result<&'static str> {
-    let lit = string(input, name, key, options, None, example)?;
-    let value = lit.value();
-    if let Some(o) = options.iter().find(|o| **o == value) {
-        return Ok(o);
-    }
-    // "MB", "mib", "kb": the binary unit the user most likely meant.
-    let near = options.iter().position(|o| {
-        o.eq_ignore_ascii_case(&value) || o.replace('i', "").eq_ignore_ascii_case(&value)
-    });
-    let hint = match near {
-        Some(i) if name == "unit" && i > 0 => format!(
-            " (did you mean \"{}\"? units are binary: 1 {} = 1024 {})",
-            options[i],
-            options[i],
-            options[i - 1]
-        ),
-        Some(i) => format!(" (did you mean \"{}\"?)", options[i]),
-        None => String::new(),
-    };
-    let expected = one_of(
-        &options
-            .iter()
-            .map(|o| format!("`{name} = \"{o}\"`"))
-            .collect::<Vec<_>>(),
-    );
-    Err(syn::Error::new_spanned(
-        lit,
-        format!("unknown `{name}` value \"{value}\"{hint}; expected {expected}"),
-    ))
-}
-
-/// `peak` alone, or `peak = true` / `peak = false`.
-fn flag(input: ParseStream, name: &str, key: Span) -> syn::Result<bool> {
-    if !input.peek(Token![=]) {
-        return Ok(true);
-    }
-    let value = value(input, name, key, name)?;
-    match value.lit {
-        Some(Lit::Bool(b)) => Ok(b.value),
-        _ => Err(syn::Error::new_spanned(
-            value.tokens,
-            format!("`{name}` takes `true` or `false`, or stands alone: `{name}`"),
-        )),
-    }
 }
 
 fn precision(input: ParseStream, key: Span) -> syn::Result<usize> {
@@ -252,55 +82,6 @@ fn precision(input: ParseStream, key: Span) -> syn::Result<usize> {
             format!("`precision` takes {RANGE}, as in `precision = 3`"),
         )),
     }
-}
-
-/// Levenshtein distance, for "did you mean" on misspelt argument names.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
-/// An argument name that is none of `names`: the error, with the nearest name if any.
-pub(crate) fn unknown(tt: &proc_macro2::TokenTree, names: &[&str], valid: &str) -> syn::Error {
-    let text = tt.to_string();
-    let near = names
-        .iter()
-        .map(|n| (distance(&text.to_lowercase(), n), n))
-        .min()
-        .filter(|(d, _)| *d <= 2);
-    let message = match near {
-        Some((_, n)) => format!("unknown argument `{text}` (did you mean `{n}`?); {valid}"),
-        None => format!("unknown argument `{text}`; {valid}"),
-    };
-    syn::Error::new_spanned(tt, message)
-}
-
-/// After an argument: the end, or a comma before the next one (`example` shows the syntax).
-/// Returns whether more arguments follow.
-pub(crate) fn separator(input: ParseStream, example: &str) -> syn::Result<bool> {
-    if input.is_empty() {
-        return Ok(false);
-    }
-    if !input.peek(Token![,]) {
-        return Err(syn::Error::new(
-            input.span(),
-            format!("expected `,`: separate the arguments with commas, as in `{example}`"),
-        ));
-    }
-    input.parse::<Token![,]>()?;
-    Ok(true)
 }
 
 impl Parse for Args {
@@ -334,19 +115,19 @@ impl Parse for Args {
                 set(&mut args.stream, value, span, "stream")?;
             } else if input.peek(kw::unit) {
                 input.parse::<kw::unit>()?;
-                let value = choice(input, "unit", span, &["B", "KiB", "MiB", "GiB"], "KiB")?;
+                let value = choice::<Unit>(input, "unit", span, "KiB")?;
                 set(&mut args.unit, value, span, "unit")?;
             } else if input.peek(kw::threads) {
                 input.parse::<kw::threads>()?;
-                let value = choice(input, "threads", span, &["current", "all"], "all")?;
+                let value = choice::<Threads>(input, "threads", span, "all")?;
                 set(&mut args.threads, value, span, "threads")?;
             } else if input.peek(kw::format) {
                 input.parse::<kw::format>()?;
-                let value = choice(input, "format", span, &["text", "json"], "json")?;
+                let value = choice::<Format>(input, "format", span, "json")?;
                 set(&mut args.format, value, span, "format")?;
             } else if input.peek(kw::report) {
                 input.parse::<kw::report>()?;
-                let value = choice(input, "report", span, &["call", "exit"], "exit")?;
+                let value = choice::<When>(input, "report", span, "exit")?;
                 set(&mut args.report, value, span, "report")?;
             } else if input.peek(kw::peak) {
                 input.parse::<kw::peak>()?;
@@ -428,45 +209,18 @@ impl Args {
         }
     }
 
-    /// The `::memory_profiler::__private::Options { .. }` expression.
-    pub fn options(&self) -> TokenStream {
-        let p = quote!(::memory_profiler::__private);
-        let precision = self.precision.as_ref().map_or(1, |(n, _)| *n);
-        let unit = syn::Ident::new(
-            self.unit.as_ref().map_or("MiB", |(u, _)| u),
-            Span::call_site(),
-        );
-        let stream = match self.stream.as_ref().map(|(s, _)| s) {
-            None | Some(Stream::Stdout) => quote!(#p::Stream::Stdout),
-            Some(Stream::Stderr) => quote!(#p::Stream::Stderr),
-            Some(Stream::File(path)) => quote!(#p::Stream::File(#path)),
-        };
-        let peak = self.peak.as_ref().is_some_and(|(b, _)| *b);
-        let allocs = self.allocs.as_ref().is_some_and(|(b, _)| *b);
-        let threads = match self.threads.as_ref().map(|(t, _)| *t) {
-            Some("all") => quote!(#p::Threads::All),
-            _ => quote!(#p::Threads::Current),
-        };
-        let format = match self.format.as_ref().map(|(f, _)| *f) {
-            Some("json") => quote!(#p::Format::Json),
-            _ => quote!(#p::Format::Text),
-        };
-        let report = match self.report.as_ref().map(|(r, _)| *r) {
-            Some("exit") => quote!(#p::When::Exit),
-            _ => quote!(#p::When::Call),
-        };
-        quote! {
-            #p::Options {
-                precision: #precision,
-                unit: #p::Unit::#unit,
-                stream: #stream,
-                peak: #peak,
-                allocs: #allocs,
-                relative: false,
-                format: #format,
-                threads: #threads,
-                report: #report,
-            }
+    /// The function's options: those given, and memory_profiler's defaults for the others.
+    pub fn options(self) -> Options {
+        Options {
+            precision: self.precision.map_or(1, |(n, _)| n),
+            unit: self.unit.map_or(Unit::MiB, |(u, _)| u),
+            stream: self.stream.map_or(Stream::Stdout, |(s, _)| s),
+            peak: self.peak.is_some_and(|(b, _)| b),
+            allocs: self.allocs.is_some_and(|(b, _)| b),
+            relative: false,
+            format: self.format.map_or(Format::Text, |(f, _)| f),
+            threads: self.threads.map_or(Threads::Current, |(t, _)| t),
+            report: self.report.map_or(When::Call, |(r, _)| r),
         }
     }
 }

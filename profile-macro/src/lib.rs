@@ -3,13 +3,29 @@
 //! Use it through the `memory-profiler` crate (`memory_profiler::profile`); its documentation
 //! describes the attribute, its options and the report.
 
+// Parse → validate → expand, in the order an attribute goes through them.
+//
+// The typed spec: argument values as enums, and the runtime literals they write.
+mod spec;
+// Reading one argument's value, with its errors.
+mod value;
+// `#[profile]`'s arguments.
 mod args;
-mod container;
+// `#[profile]`'s entry points, and the item checks `#[limit]` shares.
 mod expand;
-mod limit;
-mod lines;
-mod locate;
+// `#[profile]` on an impl, a trait or a module: its functions marked.
+mod container;
+// What a method belongs to (`Inventory`, `<Inventory as Summarize>`).
 mod names;
+// `#[limit]`: its arguments (sizes, tolerances), its guard around the profiler's.
+mod limit;
+// The rewritten function: the guard's `match`, `static META`, the table.
+mod instrument;
+// Where the body is, when attribute macros above expanded first.
+mod locate;
+// Line numbers and the embedded source.
+mod lines;
+// The statement rewrite: a probe per line.
 mod rewrite;
 
 use proc_macro::TokenStream;

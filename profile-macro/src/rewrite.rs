@@ -30,13 +30,21 @@
 //! }                            }   (an inner block with locals: the mark, dropped first, makes
 //!                                  its `}` the row of what they free; see `rewrite_block`)
 //! ```
+//!
+//! Here: the `Rewriter` (rows, probes, blocks, statements, branches, `return`, `.await`);
+//! the loops in `loops`, the questions it asks of the syntax in `syntax`. Called by
+//! `crate::instrument`; calls `crate::lines` for the statements' lines.
+
+mod loops;
+mod syntax;
 
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
 
-use crate::lines::{end_line, span_line, start_line};
+use self::syntax::{binds, cfg_gate, cond_binds, expr_attrs, may_declare_locals, tail_start};
+use crate::lines::{end_line, start_line};
 
 /// The last probe, if known: its row, and the `cfg` predicate it is compiled under (`None`: it
 /// always is).
@@ -49,24 +57,6 @@ struct Prev {
 impl Prev {
     fn at(row: usize) -> Option<Prev> {
         Some(Prev { row, gate: None })
-    }
-}
-
-/// The predicate of a statement's `#[cfg(..)]` attributes, `None` if it has none.
-fn cfg_gate(attrs: &[Attribute]) -> Option<TokenStream> {
-    let preds: Vec<TokenStream> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::List(list) => Some(list.tokens.clone()),
-            // `#[cfg]` without a predicate: rustc reports it on the statement.
-            _ => None,
-        })
-        .collect();
-    match preds.len() {
-        0 => None,
-        1 => preds.into_iter().next(),
-        _ => Some(quote!(all(#(#preds),*))),
     }
 }
 
@@ -134,6 +124,16 @@ impl Rewriter {
         block.stmts = stmts;
     }
 
+    /// Rewrites a block's statements, and says where its tail starts among the rewritten ones
+    /// (see [`tail_start`]): where a mark meant to be the block's last local goes.
+    fn rewrite_split(&mut self, mut stmts: Vec<Stmt>) -> (Vec<Stmt>, usize) {
+        let tail = stmts.split_off(tail_start(&stmts));
+        let mut out = self.rewrite_stmts(stmts);
+        let at = out.len();
+        out.extend(self.rewrite_stmts(tail));
+        (out, at)
+    }
+
     /// Rewrites an inner block: its statements, then, if it has locals (`owns_bindings`: its
     /// construct's pattern binds names, dropped with them), what makes its `}` a row of its own
     /// when the block ends: a probe after its last statement, or, when it has a tail
@@ -152,16 +152,6 @@ impl Rewriter {
     /// }                                  g.reach(8);   // `}` (row 8) gets v's and x's drops
     ///                                }
     /// ```
-    /// Rewrites a block's statements, and says where its tail starts among the rewritten ones
-    /// (see [`tail_start`]): where a mark meant to be the block's last local goes.
-    fn rewrite_split(&mut self, mut stmts: Vec<Stmt>) -> (Vec<Stmt>, usize) {
-        let tail = stmts.split_off(tail_start(&stmts));
-        let mut out = self.rewrite_stmts(stmts);
-        let at = out.len();
-        out.extend(self.rewrite_stmts(tail));
-        (out, at)
-    }
-
     fn rewrite_block(&mut self, block: &mut Block, owns_bindings: bool) {
         let has_locals = owns_bindings || block.stmts.iter().any(may_declare_locals);
         let has_tail = tail_start(&block.stmts) < block.stmts.len();
@@ -281,125 +271,6 @@ impl Rewriter {
         f(self, saved.clone());
         self.prev = if self.probes != before { None } else { saved };
     }
-
-    fn rewrite_for(&mut self, for_loop: &mut syn::ExprForLoop) -> Expr {
-        let counted = std::mem::take(&mut self.for_counted);
-        self.visit_expr_mut(&mut for_loop.expr);
-        let row = self.row(span_line(for_loop.for_token.span));
-        self.prev = Prev::at(row);
-        self.rewrite_block(&mut for_loop.body, binds(&for_loop.pat));
-        self.prev = None;
-        let syn::ExprForLoop {
-            attrs,
-            label,
-            pat,
-            expr,
-            body,
-            ..
-        } = for_loop;
-        let header = self.probe("line", row, None);
-        let iter = Ident::new("__mp_iter", Span::mixed_site());
-        // At the `for` (for errors), resolved as the macro's tokens: in edition 2015, `::core`
-        // at the user's span would name the crate root's `core`, which is not there.
-        let span = Span::call_site().located_at(for_loop.for_token.span);
-        // The head's probe counted the first `next()`: the header probe counts the later ones.
-        let (first, header) = if counted {
-            let again = Ident::new("__mp_again", Span::mixed_site());
-            (
-                quote!(let mut #again = false;),
-                quote!(if #again { #header } #again = true;),
-            )
-        } else {
-            (TokenStream::new(), quote!(#header))
-        };
-        // The `match` is a statement of its own block, as rustc's own desugaring drops the
-        // head's temporaries when the loop ends: a `for` in tail position must not keep them
-        // (a lock guard, a `RefCell` borrow) alive until after the function's locals.
-        parse_quote_spanned_expr(quote_spanned! {span=>
-            #(#attrs)*
-            {
-                match ::core::iter::IntoIterator::into_iter(#expr) {
-                    mut #iter => {
-                        #first
-                        #label loop {
-                            #header
-                            match ::core::iter::Iterator::next(&mut #iter) {
-                                ::core::option::Option::Some(#pat) => #body,
-                                ::core::option::Option::None => break,
-                            }
-                        }
-                    }
-                };
-            }
-        })
-    }
-
-    fn rewrite_while(&mut self, while_loop: &mut syn::ExprWhile) -> Expr {
-        let row = self.row(span_line(while_loop.while_token.span));
-        self.prev = Prev::at(row);
-        self.visit_expr_mut(&mut while_loop.cond);
-        self.rewrite_block(&mut while_loop.body, cond_binds(&while_loop.cond));
-        self.prev = None;
-        let syn::ExprWhile {
-            attrs,
-            label,
-            cond,
-            body,
-            ..
-        } = while_loop;
-        let header = self.probe("line", row, None);
-        // The `if` is the user's `while` (its edition is the condition's: a `while let` chain
-        // is 2024's), the `loop`, `else` and `break` the macro's, placed at the `while` (for
-        // errors). The `if`'s span then ends in the macro's, as rustc's own lowering of
-        // `while` is marked, and lints do not take the condition for an `if`'s
-        // (`blocks_in_conditions` on `while { .. } { .. }`).
-        let user = while_loop.while_token.span;
-        let span = Span::call_site().located_at(user);
-        let if_token = quote_spanned!(user=> if);
-        parse_quote_spanned_expr(quote_spanned! {span=>
-            #(#attrs)*
-            #label loop {
-                #header
-                #if_token #cond #body else { break }
-            }
-        })
-    }
-}
-
-/// Where a block's tail may start: the index of its tail expression, or of the first of the
-/// statements that `#[cfg]` may make the tail (`#[cfg(unix)] { true } #[cfg(not(unix))] { false }`:
-/// either block is the tail once the other is removed), or `stmts.len()` when there is none.
-/// Nothing but those expressions may stand after a mark meant to be the block's last local.
-pub(crate) fn tail_start(stmts: &[Stmt]) -> usize {
-    let unterminated = |stmt: &Stmt| {
-        matches!(
-            stmt,
-            Stmt::Expr(_, None)
-                | Stmt::Macro(syn::StmtMacro {
-                    semi_token: None,
-                    ..
-                })
-        )
-    };
-    let cfgd = |stmt: &Stmt| {
-        let attrs: &[Attribute] = match stmt {
-            Stmt::Expr(expr, _) => expr_attrs(expr),
-            Stmt::Macro(mac) => &mac.attrs,
-            _ => &[],
-        };
-        cfg_gate(attrs).is_some()
-    };
-    let Some(last) = stmts.len().checked_sub(1) else {
-        return 0;
-    };
-    if !unterminated(&stmts[last]) {
-        return stmts.len();
-    }
-    let mut start = last;
-    while start > 0 && cfgd(&stmts[start]) && unterminated(&stmts[start - 1]) {
-        start -= 1;
-    }
-    start
 }
 
 /// A block's mark (`call` makes it), declared where it becomes the first local dropped when
@@ -410,122 +281,6 @@ fn mark(call: TokenStream) -> Stmt {
     parse_quote! {
         #[allow(unreachable_code)]
         let #mark = #call;
-    }
-}
-
-/// Whether a statement may declare a local that the block drops at its end: a `let`, or a
-/// macro (its expansion may hold `let`s), except the standard library's printing, formatting
-/// and assertion macros, which expand to expressions.
-fn may_declare_locals(stmt: &Stmt) -> bool {
-    const EXPRESSIONS: [&str; 16] = [
-        "print",
-        "println",
-        "eprint",
-        "eprintln",
-        "write",
-        "writeln",
-        "assert",
-        "assert_eq",
-        "assert_ne",
-        "debug_assert",
-        "debug_assert_eq",
-        "debug_assert_ne",
-        "panic",
-        "unreachable",
-        "todo",
-        "unimplemented",
-    ];
-    match stmt {
-        Stmt::Local(_) => true,
-        Stmt::Macro(mac) => !mac
-            .mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| EXPRESSIONS.iter().any(|name| last.ident == name)),
-        _ => false,
-    }
-}
-
-/// Whether a pattern may bind a name (an identifier pattern may also be a constant or a unit
-/// variant, such as `None`: counted too).
-fn binds(pat: &syn::Pat) -> bool {
-    use syn::Pat;
-    match pat {
-        Pat::Ident(_) | Pat::Macro(_) | Pat::Verbatim(_) => true,
-        Pat::Or(or) => or.cases.iter().any(binds),
-        Pat::Paren(paren) => binds(&paren.pat),
-        Pat::Reference(reference) => binds(&reference.pat),
-        Pat::Slice(slice) => slice.elems.iter().any(binds),
-        Pat::Struct(strukt) => strukt.fields.iter().any(|field| binds(&field.pat)),
-        Pat::Tuple(tuple) => tuple.elems.iter().any(binds),
-        Pat::TupleStruct(tuple) => tuple.elems.iter().any(binds),
-        Pat::Type(typed) => binds(&typed.pat),
-        _ => false,
-    }
-}
-
-/// Whether an `if` or `while` condition binds names for its block (`if let`, let chains).
-fn cond_binds(cond: &Expr) -> bool {
-    match cond {
-        Expr::Let(expr_let) => binds(&expr_let.pat),
-        Expr::Binary(syn::ExprBinary {
-            left,
-            op: syn::BinOp::And(_),
-            right,
-            ..
-        }) => cond_binds(left) || cond_binds(right),
-        Expr::Paren(paren) => cond_binds(&paren.expr),
-        _ => false,
-    }
-}
-
-fn parse_quote_spanned_expr(tokens: TokenStream) -> Expr {
-    syn::parse2(tokens).expect("the rewrite of a loop is an expression")
-}
-
-fn expr_attrs(expr: &Expr) -> &[Attribute] {
-    match expr {
-        Expr::Array(e) => &e.attrs,
-        Expr::Assign(e) => &e.attrs,
-        Expr::Async(e) => &e.attrs,
-        Expr::Await(e) => &e.attrs,
-        Expr::Binary(e) => &e.attrs,
-        Expr::Block(e) => &e.attrs,
-        Expr::Break(e) => &e.attrs,
-        Expr::Call(e) => &e.attrs,
-        Expr::Cast(e) => &e.attrs,
-        Expr::Closure(e) => &e.attrs,
-        Expr::Const(e) => &e.attrs,
-        Expr::Continue(e) => &e.attrs,
-        Expr::Field(e) => &e.attrs,
-        Expr::ForLoop(e) => &e.attrs,
-        Expr::Group(e) => &e.attrs,
-        Expr::If(e) => &e.attrs,
-        Expr::Index(e) => &e.attrs,
-        Expr::Infer(e) => &e.attrs,
-        Expr::Let(e) => &e.attrs,
-        Expr::Lit(e) => &e.attrs,
-        Expr::Loop(e) => &e.attrs,
-        Expr::Macro(e) => &e.attrs,
-        Expr::Match(e) => &e.attrs,
-        Expr::MethodCall(e) => &e.attrs,
-        Expr::Paren(e) => &e.attrs,
-        Expr::Path(e) => &e.attrs,
-        Expr::Range(e) => &e.attrs,
-        Expr::RawAddr(e) => &e.attrs,
-        Expr::Reference(e) => &e.attrs,
-        Expr::Repeat(e) => &e.attrs,
-        Expr::Return(e) => &e.attrs,
-        Expr::Struct(e) => &e.attrs,
-        Expr::Try(e) => &e.attrs,
-        Expr::TryBlock(e) => &e.attrs,
-        Expr::Tuple(e) => &e.attrs,
-        Expr::Unary(e) => &e.attrs,
-        Expr::Unsafe(e) => &e.attrs,
-        Expr::While(e) => &e.attrs,
-        Expr::Yield(e) => &e.attrs,
-        _ => &[],
     }
 }
 

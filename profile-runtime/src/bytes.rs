@@ -1,4 +1,6 @@
 //! Byte counts as the messages print them: digits grouped by threes, and a human size beside.
+//! Plain functions of numbers, owning nothing and calling nothing of the crate; the reports,
+//! the limits, `measure` and the baselines print through them.
 
 /// Digits grouped by threes: `1,234,567`.
 pub(crate) fn group(n: i64) -> String {

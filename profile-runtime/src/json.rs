@@ -42,11 +42,16 @@
 //! The text options `precision`, `unit`, `peak` and `allocs` do not change the JSON: it always
 //! has every field, in bytes.
 //!
+//! Part of the report model: a small writer of JSON objects and arrays (no dependency), and
+//! [`Report::to_json`], `Summary::to_json`; it reads the model (`crate::report`,
+//! `crate::summary`, `crate::heap::Measured`) and writes nowhere.
+//!
 //! [JSON Lines]: https://jsonlines.org/
 
 use std::fmt::Write as _;
 
-use crate::report::{Measured, Report, Row};
+use crate::heap::Measured;
+use crate::report::{Report, Row};
 use crate::summary::Summary;
 
 /// Writes JSON into a `String`: objects and arrays whose members are written in order, strings

@@ -6,41 +6,65 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
-// The path of a call: the contract with the macro, the allocator's counters, the recorder
-// (probes, tables, guards) and the run-wide store, the report model and its renderings, the
-// output; beside them, the testing API (`limit`'s baselines: the model in `baseline`, their
-// files in `snapshots`).
+// The modules in the order a profiled call goes through them: allocator counters → recorder
+// (probe, table, guard) → report (model, renderings) → output. Each module's opening comment
+// says what it owns and what it may call; no two modules import each other, directly or not.
+
+// The contract: what the macro's expansion names, the variables and the `FUNC` line that a
+// profiled program and `mprof` agree on. Imports nothing of the crate.
 mod spec;
 
-mod alloc;
-mod backend;
-mod bytes;
+// Allocator counters.
+// The one-thread cells that counters and tables are made of.
 mod relaxed;
+// The counting global allocator and its per-thread counters.
+mod alloc;
+// Which heap a figure follows, and how each is read (the counters, stats_alloc, the RSS).
+mod heap;
 
+// Recorder.
+// The guard of a call and its probes (the call's own state in `recorder::call`).
 mod recorder;
-mod run;
+// A profiled function's table: a cell per source line, the calls in progress.
 mod table;
+// The run-wide store of `report = "exit"`: tables summed, written at exit.
+mod run;
+// The `mprof run` timeline: a `FUNC` line per long enough call.
 mod timeline;
 
-mod html;
-mod json;
-mod names;
+// Report.
+// The model (Report, Row, Reports) and memory_profiler's text.
 mod report;
+// How profiled functions are named.
+mod names;
+// The summary of a run: functions ranked, the lines that allocated most.
 mod summary;
+// Reports and summaries as JSON.
+mod json;
+// A run's reports as one HTML page.
+mod html;
 
+// Output: the only module that writes (streams, captures, held reports, the `.dat` sink, a
+// run's reports and page at exit, baseline files).
 mod output;
 
-pub mod baseline;
-mod limit;
+// Beside the path: the testing API.
+// `measure` and friends: exact figures of a piece of work.
 mod measure;
+// The guard behind `#[limit]`.
+mod limit;
+// Allocation baselines: the model (snapshots, comparison, tolerances).
+pub mod baseline;
+// Their files beside the tests.
 mod snapshots;
+// Byte counts as the messages print them.
+mod bytes;
 
 pub use alloc::{allocator_installed, thread_stats, Allocator, Stats};
-pub use backend::use_stats_alloc;
-pub use backend::ExternalStats;
+pub use heap::{use_stats_alloc, ExternalStats, Measured};
 pub use measure::{charged, measure, measure_process, Charge, Usage};
 pub use output::{capture, capture_relative};
-pub use report::{LookupError, Measured, Report, Reports, Row};
+pub use report::{LookupError, Report, Reports, Row};
 pub use run::write_run_reports;
 pub use spec::Unit;
 pub use summary::{FunctionSummary, LineSummary, Summary};
@@ -49,10 +73,9 @@ pub use summary::{FunctionSummary, LineSummary, Summary};
 /// `mprof run`: what the `mprof` tool and the program agree on.
 pub mod env {
     pub use crate::spec::{
-        BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR, REPORTS_VAR, REPORT_VAR,
-        UPDATE_VAR,
+        func_line, read_func_line, BASELINE_DIR_VAR, DAT_VAR, FORMAT_VAR, HTML_VAR, INTERVAL_VAR,
+        REPORTS_VAR, REPORT_VAR, UPDATE_VAR,
     };
-    pub use crate::timeline::func_line;
 }
 
 /// What `mprof html` builds the page of a run with, from the run's JSON reports and its

@@ -1,11 +1,16 @@
 //! The guard behind `#[limit]`: measures a function's body and fails it, with the line report
-//! of the body, when it exceeds a limit.
+//! of the body, when it exceeds a limit or grows past its baseline.
+//!
+//! Part of the testing API: it owns the function's `Limits` (which the expansion writes) and
+//! the guard. It calls the measurement (`crate::measure`, `crate::heap`), the held report and
+//! the captures of `crate::output`, the baseline's files (`crate::snapshots`), the allocator's
+//! `untracked` and the byte counts.
 
 use std::fmt::Write as _;
 use std::panic::Location;
 
 use crate::bytes::{group, size};
-use crate::measure::{self, Measurement, ProcessLock};
+use crate::measure::{Measurement, ProcessLock};
 use crate::output::{self, CaptureScope};
 use crate::snapshots::Baseline;
 use crate::spec::Threads;
@@ -43,7 +48,7 @@ impl LimitGuard {
     /// failure points.
     #[track_caller]
     pub fn start(limits: &'static Limits) -> LimitGuard {
-        measure::require_allocator();
+        crate::heap::require_allocator();
         let lock = match limits.threads {
             Threads::Current => None,
             Threads::All => Some(ProcessLock::acquire()),

@@ -1,4 +1,11 @@
-//! `measure` and friends: exact allocation figures of a piece of work.
+//! `measure` and friends: exact allocation figures of a piece of work ([`measure`],
+//! [`measure_process`], [`Usage`]), with the work that closures do on other threads charged to
+//! it ([`charged`], [`Charge`]); and the measurement behind `#[limit]` (`Measurement`, and the
+//! process-wide lock of `threads = "all"`).
+//!
+//! Part of the testing API: it owns the per-thread stack of open measurements and the
+//! process-wide lock; it calls the allocator's counters (`crate::alloc`), the heaps
+//! (`crate::heap`) and the byte counts (`crate::bytes`).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -8,7 +15,7 @@ use std::thread::ThreadId;
 
 use crate::alloc::{self, Sample, Stats};
 use crate::bytes::{group, size};
-use crate::report::Measured;
+use crate::heap::Measured;
 
 /// What a piece of work did to the heap (see [`measure`]). All figures are exact.
 ///
@@ -124,7 +131,7 @@ impl Usage {
 /// it says which lines to add instead.
 #[track_caller]
 pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
-    require_allocator();
+    crate::heap::require_allocator();
     let measurement = Measurement::start(None);
     let value = f();
     (value, measurement.finish())
@@ -155,7 +162,7 @@ pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Usage) {
 /// process-wide measurement of the same thread.
 #[track_caller]
 pub fn measure_process<T>(f: impl FnOnce() -> T) -> (T, Usage) {
-    require_allocator();
+    crate::heap::require_allocator();
     let measurement = Measurement::start(Some(ProcessLock::acquire()));
     let value = f();
     (value, measurement.finish())
@@ -335,14 +342,6 @@ thread_local! {
     static CHARGES: RefCell<Vec<Option<Arc<Charges>>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The counters of the thread's heap or the process's.
-fn stats(heap: Measured) -> Stats {
-    match heap {
-        Measured::ProcessHeap => alloc::process_stats(),
-        _ => alloc::thread_stats(),
-    }
-}
-
 /// A measurement in progress: `measure`'s, `measure_process`'s or a `limit`ed function's.
 pub(crate) struct Measurement {
     /// The thread's heap or the process's.
@@ -368,7 +367,7 @@ impl Measurement {
         Measurement {
             heap,
             _lock: lock,
-            before: stats(heap),
+            before: heap.stats(),
             start: heap.sample(),
             finished: false,
         }
@@ -377,7 +376,7 @@ impl Measurement {
     /// The figures since `start`; the enclosing measurement still sees this one's peak.
     pub(crate) fn finish(mut self) -> Usage {
         self.finished = true;
-        let (after, end) = (stats(self.heap), self.heap.sample());
+        let (after, end) = (self.heap.stats(), self.heap.sample());
         self.restore_peak(end.peak);
         let mut usage = Usage::from_change(after - self.before, end.peak - self.start.live);
         if let Some(charges) = self.pop_charges() {
@@ -444,21 +443,5 @@ impl ProcessLock {
 impl Drop for ProcessLock {
     fn drop(&mut self) {
         HOLDS_PROCESS_LOCK.with(|held| held.set(false));
-    }
-}
-
-/// Panics, with the lines to add, when the counting allocator is not installed.
-#[track_caller]
-pub(crate) fn require_allocator() {
-    if !cfg!(feature = "enabled") {
-        panic!("memory_profiler is switched off (its default feature `enabled` is not on), so allocations cannot be measured");
-    }
-    if !alloc::allocator_installed() {
-        panic!(
-            "memory_profiler: the counting allocator is not installed, so allocations cannot be measured.\n\
-             Add these lines to the crate (for a test, to the test file):\n\n    \
-             #[global_allocator]\n    \
-             static ALLOC: memory_profiler::Allocator = memory_profiler::Allocator::system();\n"
-        );
     }
 }

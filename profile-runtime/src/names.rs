@@ -8,6 +8,9 @@
 //! and generic arguments written `_` (one report sums every instantiation): `Stack<_>::push`.
 //! Every rendering (text, JSON, the summary, `mprof`'s `FUNC` lines) and
 //! [`Reports::function`](crate::Reports::function) read the name from here.
+//!
+//! Part of the report model: it owns the rules of a name (the qualified name is cached in the
+//! function's `SelfType`); it reads only the contract (`crate::spec`).
 
 use crate::spec::FnMeta;
 

@@ -11,9 +11,12 @@
 //! stores, which compile to plain moves), and it can still be read from another thread, as the
 //! run-wide reports do at exit ([`crate::run`]).
 //!
-//! It owns the tables and the per-call state; it calls the allocator's counters (`alloc`), the
-//! report model (`report`, to build a [`Report`]), the run-wide store (`run`), the output (to
-//! hand a finished report over) and the `mprof` timeline.
+//! Here: the guard and the probes, the part that the expansion instantiates and inlines in the
+//! user's crate ([`Guard`], [`TailMark`], [`TableKey`], [`Owned`], [`Polled`]). The call's own
+//! state and everything off the fast path, compiled once in the runtime, are in `call`; the
+//! tables in `crate::table`. The fast path calls only the table and the thread's counters
+//! (`crate::alloc`); `call` calls the heaps, the run-wide store (which hands reports to
+//! `crate::output`) and the `mprof` timeline.
 //!
 //! Input (what the macro emits for `#[profile] fn f() -> usize {` / `let v = vec![0u8; 10];` /
 //! `v.len()` / `}` on four lines):
@@ -43,12 +46,11 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::alloc::{self, Sample};
-use crate::relaxed::{Flag, I64};
-use crate::report::Measured;
-use crate::run::End;
-use crate::spec::{FnMeta, Threads};
-use crate::table::{code_of, measured_of, Parts, Paused, Table};
+mod call;
+
+use self::call::Core;
+use crate::spec::FnMeta;
+use crate::table::Table;
 
 /// One call of a profiled function in progress. Created first in the body, so dropped last:
 /// its `Drop` sees the heap after every local of the function is gone.
@@ -73,306 +75,6 @@ unsafe impl<K: TableKey<Table<N>> + Sync, const N: usize> Sync for Guard<K, N> {
 /// The guard of an `async fn` call (the same type: the name the expansion uses).
 #[doc(hidden)]
 pub type AsyncGuard<K, const N: usize> = Guard<K, N>;
-
-/// A call's own state: everything but its table's key, so that the code that works on it is
-/// not generic.
-struct Core {
-    meta: &'static FnMeta,
-    /// The heap the call follows (the outermost call's).
-    source: Measured,
-    /// The outer call of the same function this call paused, if any.
-    paused: Option<Paused>,
-    /// The peak of the enclosing measurement when this call began (or last resumed).
-    saved_peak: I64,
-    /// The heap at this call's entry.
-    entry_live: i64,
-    closed: Flag,
-    /// An `async fn` call between a poll that returned `Pending` and the next poll: what
-    /// happens on the thread meanwhile is other tasks' work.
-    suspended: Flag,
-    end: End,
-    /// The call began inside the profiler's own work on this thread (it is one of the
-    /// program's functions that the profiler's work reached, such as a profiled method of
-    /// the program's own global allocator): it records nothing.
-    passthrough: bool,
-    /// Whether the thread was unwinding when the call began.
-    unwinding_at_entry: bool,
-    _process: Option<alloc::ProcessCounting>,
-    /// The call's entry on the `mprof run` timeline, when the program runs under it.
-    timeline: Option<crate::timeline::Call>,
-    /// The thread's counters, for a function's call (reached once, when the call starts): the
-    /// probes read them without a thread-local access. `None` for an `async fn` call, which
-    /// may move between threads (see `Guard`'s `Send`).
-    counters: Option<&'static alloc::ThreadCounters>,
-}
-
-// SAFETY: `counters` is `Some` only in the call of a function, whose guard never leaves its
-// thread (see `Guard`'s `Send`); otherwise a `Core` holds `Sync` cells and plain values.
-unsafe impl Send for Core {}
-// SAFETY: as for `Send`.
-unsafe impl Sync for Core {}
-
-impl Core {
-    /// A call that records nothing (see `passthrough`).
-    #[cold]
-    fn passthrough(meta: &'static FnMeta) -> Core {
-        Core {
-            meta,
-            source: Measured::ResidentSetSize,
-            paused: None,
-            saved_peak: I64::new(0),
-            entry_live: 0,
-            closed: Flag::new(true),
-            suspended: Flag::new(false),
-            end: End::Inner,
-            passthrough: true,
-            unwinding_at_entry: false,
-            _process: None,
-            timeline: None,
-            counters: None,
-        }
-    }
-
-    /// The heap now: the thread's (through the counters the call keeps) or another.
-    #[inline(always)]
-    fn sample(&self) -> Sample {
-        match (self.source, self.counters) {
-            (Measured::ThreadHeap, Some(counters)) => counters.sample(),
-            (source, _) => source.sample(),
-        }
-    }
-
-    #[inline(always)]
-    fn restore_peak(&self, peak: i64) {
-        match (self.source, self.counters) {
-            (Measured::ThreadHeap, Some(counters)) => counters.restore_peak(peak),
-            (source, _) => source.restore_peak(peak),
-        }
-    }
-
-    /// The thread's allocator events so far (see `Guard::step`).
-    #[inline(always)]
-    fn events(&self) -> u64 {
-        match self.counters {
-            Some(counters) => counters.events(),
-            None => alloc::thread_events(),
-        }
-    }
-
-    /// The heap an outermost call follows, while it is not known yet whether the counting
-    /// allocator is installed (the process's first calls).
-    #[cold]
-    fn choose(meta: &'static FnMeta) -> Measured {
-        alloc::untracked(|| Measured::choose(meta.options.threads))
-    }
-
-    /// A call starts: records the heap at entry on the attribute's row. `owned`: the table is
-    /// the call's own (an `async fn`'s), not the thread's.
-    fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
-        let counters = alloc::thread_counters();
-        let through = match counters {
-            Some(counters) => counters.passing_through(),
-            None => true,
-        };
-        if through {
-            return Core::passthrough(meta);
-        }
-        // An `async fn` call may move between threads: it reaches the counters every time.
-        let counters = if owned { None } else { counters };
-        let depth = t.head.depth.get();
-        t.head.depth.set(depth + 1);
-        if depth != 0 {
-            return Core::enter_nested(meta, t, counters);
-        }
-        let source = match alloc::installed_known() {
-            // Known (after the first call of the process): no work of the profiler's own.
-            Some(true) => Measured::counted(meta.options.threads),
-            _ => Core::choose(meta),
-        };
-        t.head.measured.set(code_of(source));
-        let end = crate::run::end_of_call(meta, t, counters);
-        let process = match source {
-            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
-            _ => None,
-        };
-        let timeline = crate::timeline::enter(meta);
-        let mut core = Core {
-            meta,
-            source,
-            paused: None,
-            saved_peak: I64::new(0),
-            entry_live: 0,
-            closed: Flag::new(false),
-            suspended: Flag::new(false),
-            end,
-            passthrough: false,
-            unwinding_at_entry: std::thread::panicking(),
-            _process: process,
-            timeline,
-            counters,
-        };
-        let now = core.sample();
-        if now.live > t.head.entry.get() {
-            t.head.entry.set(now.live);
-        }
-        t.start_line(0, true, &now);
-        t.head.run.max_peak.set(now.live);
-        core.saved_peak = I64::new(now.peak);
-        core.entry_live = now.live;
-        core
-    }
-
-    /// A nested (recursive) call starts: it follows the outermost call's heap, and the outer
-    /// call's running line pauses until it ends.
-    #[cold]
-    #[inline(never)]
-    fn enter_nested(
-        meta: &'static FnMeta,
-        t: Parts<'_>,
-        counters: Option<&'static alloc::ThreadCounters>,
-    ) -> Core {
-        let source = measured_of(t.head.measured.get());
-        let process = match source {
-            Measured::ProcessHeap => Some(alloc::ProcessCounting::start()),
-            _ => None,
-        };
-        let timeline = crate::timeline::enter(meta);
-        let mut core = Core {
-            meta,
-            source,
-            paused: None,
-            saved_peak: I64::new(0),
-            entry_live: 0,
-            closed: Flag::new(false),
-            suspended: Flag::new(false),
-            end: End::Inner,
-            passthrough: false,
-            unwinding_at_entry: std::thread::panicking(),
-            _process: process,
-            timeline,
-            counters,
-        };
-        let now = core.sample();
-        t.charge_running(&now);
-        core.paused = Some(t.head.run.save());
-        t.start_line(0, true, &now);
-        t.head.run.max_peak.set(now.live);
-        core.saved_peak = I64::new(now.peak);
-        core.entry_live = now.live;
-        core
-    }
-
-    /// The general path of a probe: sample the heap, charge the running line, start row `idx`.
-    #[inline(never)]
-    fn step_sampled(&self, t: Parts<'_>, idx: usize, count: bool) {
-        if self.passthrough {
-            return;
-        }
-        let now = self.sample();
-        t.charge_running(&now);
-        t.start_line(idx, count, &now);
-    }
-
-    /// The call ends (`Drop`): the last interval, the closing row if `?` left it, the outer
-    /// call resumed, the peak handed back, and the report written, kept or folded.
-    fn leave(&mut self, t: Parts<'_>) {
-        if self.passthrough {
-            return;
-        }
-        // A panic leaves this call only if the thread was not already unwinding when the call
-        // began (a call made by a `Drop` during an unwinding returns normally).
-        let panicking = std::thread::panicking() && !self.unwinding_at_entry;
-        // A suspended call is being dropped before it completed (a cancelled future): what the
-        // thread did since it was suspended is not its work.
-        let cancelled = self.suspended.get();
-        let head = t.head;
-        if panicking {
-            head.panicked.set(true);
-        }
-        if cancelled {
-            head.cancelled.set(true);
-        }
-        head.depth.set(head.depth.get().saturating_sub(1));
-        // Sampling restarts the thread's peak, which the enclosing measurement gets back below;
-        // a cancelled call does not sample at all, leaving that peak as it is.
-        if !cancelled {
-            let run = &head.run;
-            let now = if matches!(self.source, Measured::ThreadHeap)
-                && self.events() == run.events.get()
-            {
-                // Nothing was allocated or freed since the last probe: the running line ended
-                // where it started (see `Guard::step`), and the thread's peak is the heap then.
-                run.unchanged()
-            } else {
-                let now = self.sample();
-                t.charge_running(&now);
-                now
-            };
-            if !self.closed.get() && !panicking {
-                // Left by `?`: the closing brace still ends the call, with the heap as it is now.
-                if let Some(cell) = t.lines.last() {
-                    cell.start(now.live, true);
-                }
-            }
-            let mut call_peak = head.run.max_peak.get();
-            if now.peak > call_peak {
-                call_peak = now.peak;
-            }
-            match self.paused {
-                Some(outer) => {
-                    // The outer call's line goes on from here; the heap it reached while it
-                    // waited for this call counts for its Peak.
-                    if let Some(cell) = t.lines.get(outer.cur as usize) {
-                        let peak = call_peak.wrapping_sub(outer.start_live);
-                        if peak > cell.peak.get() {
-                            cell.peak.set(peak);
-                        }
-                    }
-                    head.run.resume(outer, &now, call_peak);
-                }
-                None => {
-                    let peak = call_peak.wrapping_sub(self.entry_live);
-                    if peak > head.peak.get() {
-                        head.peak.set(peak);
-                    }
-                }
-            }
-            let saved = self.saved_peak.get();
-            self.restore_peak(if saved > call_peak { saved } else { call_peak });
-        }
-        if let Some(call) = self.timeline.take() {
-            crate::timeline::exit(call, self.meta);
-        }
-        match self.end {
-            End::Inner | End::Keep => {}
-            End::Report => crate::run::report(self.meta, t, false),
-            End::Copy => crate::run::report(self.meta, t, true),
-            End::Fold => crate::run::fold(self.meta, t),
-        }
-    }
-
-    /// A poll returns `Pending`: charge the running line up to now, and hand the thread's peak
-    /// back to whatever measures it while this call waits.
-    fn suspend(&self, t: Parts<'_>) {
-        if self.passthrough {
-            return;
-        }
-        let now = self.sample();
-        t.charge_running(&now);
-        self.restore_peak(self.saved_peak.get().max(t.head.run.max_peak.get()));
-        self.suspended.set(true);
-    }
-
-    /// The next poll begins, maybe on another thread: intervals restart here.
-    fn wake(&self, t: Parts<'_>) {
-        if self.suspended.replace(false) {
-            let now = self.sample();
-            self.saved_peak.set(now.peak);
-            t.head.run.restart(&now);
-            t.head.run.max_peak.set(now.live);
-        }
-    }
-}
 
 impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     /// Starts a call: records the heap at entry on the attribute's row.
@@ -404,6 +106,11 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline(never))]
     fn step(&self, idx: usize, count: Option<bool>) {
+        if cfg!(debug_assertions) {
+            // Unoptimised builds: the runtime's own, not generic, copy (see `Core::step_at`).
+            self.core.step_at(self.table().parts(), idx, count);
+            return;
+        }
         if self.core.passthrough {
             return;
         }
@@ -521,6 +228,13 @@ pub type AsyncTailMark<'a, K, const N: usize> = TailMark<'a, K, N>;
 impl<K: TableKey<Table<N>>, const N: usize> Drop for TailMark<'_, K, N> {
     #[inline(always)]
     fn drop(&mut self) {
+        if cfg!(debug_assertions) {
+            // Unoptimised builds: the runtime's own copy (see `Core::tail_at`).
+            self.guard
+                .core
+                .tail_at(self.guard.table().parts(), self.row);
+            return;
+        }
         // Dropped while a panic leaves the call (one that began after the call did): the block
         // is not ending, the function is not returning.
         let leaving = std::thread::panicking() && !self.guard.core.unwinding_at_entry;
@@ -598,90 +312,6 @@ impl<const N: usize> Guard<Owned<Table<N>>, N> {
     #[inline]
     pub fn enter_async(meta: &'static FnMeta) -> Self {
         Self::enter(meta, Owned(Table::new()))
-    }
-}
-
-impl Measured {
-    /// The heap a report or measurement follows, given what is installed.
-    pub(crate) fn choose(threads: Threads) -> Measured {
-        if alloc::allocator_installed() {
-            Measured::counted(threads)
-        } else if crate::backend::external().is_some() {
-            Measured::StatsAlloc
-        } else {
-            Measured::ResidentSetSize
-        }
-    }
-
-    /// The heap [`Allocator`](crate::Allocator) counts for `threads`.
-    #[inline]
-    fn counted(threads: Threads) -> Measured {
-        match threads {
-            Threads::Current => Measured::ThreadHeap,
-            Threads::All => Measured::ProcessHeap,
-        }
-    }
-
-    /// The heap now. (The thread's heap, the common case, without a jump table.)
-    #[inline(always)]
-    pub(crate) fn sample(self) -> Sample {
-        if matches!(self, Measured::ThreadHeap) {
-            return alloc::sample_thread();
-        }
-        self.sample_other()
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn sample_other(self) -> Sample {
-        match self {
-            Measured::ThreadHeap => alloc::sample_thread(),
-            Measured::ProcessHeap => alloc::sample_process(),
-            Measured::StatsAlloc => sample_external(),
-            Measured::ResidentSetSize => sample_rss(),
-        }
-    }
-
-    #[inline(always)]
-    pub(crate) fn restore_peak(self, peak: i64) {
-        match self {
-            Measured::ThreadHeap => alloc::restore_thread_peak(peak),
-            Measured::ProcessHeap => alloc::restore_process_peak(peak),
-            Measured::StatsAlloc | Measured::ResidentSetSize => {}
-        }
-    }
-}
-
-/// stats_alloc's counters (see [`use_stats_alloc`](crate::use_stats_alloc)).
-#[cold]
-fn sample_external() -> Sample {
-    // Another allocator's code: a profiled function it reaches passes through.
-    let _through = alloc::PassThrough::start();
-    let Some(ext) = crate::backend::external() else {
-        return sample_rss();
-    };
-    let s = ext.stats();
-    Sample {
-        live: s.live(),
-        peak: s.live(),
-        allocations: s.allocations,
-        reallocations: s.reallocations,
-        allocated: s.bytes_allocated,
-        events: u64::MAX,
-    }
-}
-
-/// The resident set size (no counting allocator).
-#[cold]
-fn sample_rss() -> Sample {
-    // The first read opens the file (which may allocate): what that reaches passes through.
-    let _through = alloc::PassThrough::start();
-    let live = crate::backend::resident_set_size().unwrap_or(0);
-    Sample {
-        live,
-        peak: live,
-        events: u64::MAX,
-        ..Sample::default()
     }
 }
 

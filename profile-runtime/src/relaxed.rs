@@ -17,6 +17,9 @@
 //! Rust's rules let inline assembly perform atomic accesses); elsewhere, and in optimised
 //! builds (where the assembly would hide the store from the optimiser), it is
 //! `AtomicU64::store`.
+//!
+//! It owns nothing but the cell types. It calls nothing of the crate; the allocator's
+//! `installed` flag, the tables and the recorder are made of its cells.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};

@@ -1,6 +1,9 @@
 //! `#[limit(baseline)]`'s files: where a test's baseline is kept, what a run does with it
 //! ([`UPDATE_VAR`], `CI`), and what the test says. The figures and their comparison are the
 //! [`baseline`](crate::baseline) model's; files are written through `crate::output`.
+//!
+//! Part of the testing API: it owns where a test's file is and the run's update mode; it
+//! calls the baseline model, the report model and `crate::output`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! The contract between `#[profile]`'s expansion and the runtime: what the macro writes into
-//! a profiled function (its [`FnMeta`] and [`Options`]) and the names of the environment
-//! variables a run can set. This module imports nothing else of the crate; everything else
-//! imports it.
+//! a profiled function (its [`FnMeta`] and [`Options`]); and the contract between a profiled
+//! program and the `mprof` tool: the names of the environment variables a run can set, and
+//! the `FUNC` line of the `.dat` file ([`func_line`], [`read_func_line`]). This module imports
+//! nothing else of the crate; everything else imports it.
 
 /// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
 /// memory_profiler.
@@ -201,3 +202,91 @@ pub const UPDATE_VAR: &str = "MEMORY_PROFILER_UPDATE";
 /// The environment variable that names a folder where `#[limit(baseline)]` tests keep their
 /// baseline files, instead of a `snapshots/` folder beside each test's file.
 pub const BASELINE_DIR_VAR: &str = "MEMORY_PROFILER_BASELINE_DIR";
+
+/// memory_profiler's `FUNC` line: the function's dotted name (`module.function`, with `::` in
+/// the module path written as `.`; a method as `module.Type.method`, as Python's qualified
+/// names, and `module.<Type_as_Trait>.method`: a reader splits the line on spaces, so the
+/// name has none, and `mprof plot` labels a bracket with the last dotted part), its resident
+/// memory in MiB and Unix time at entry and at exit, and its nesting level (which files of
+/// older memory_profilers lack).
+///
+/// ```
+/// let line = memory_profiler::env::func_line("tournament.play", (1.5, 1700000000.125), (30.25, 1700000001.5), Some(2));
+/// assert_eq!(line, "FUNC tournament.play 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n");
+/// ```
+pub fn func_line(
+    name: &str,
+    (entry_mib, entry_time): (f64, f64),
+    (exit_mib, exit_time): (f64, f64),
+    level: Option<u32>,
+) -> String {
+    let level = level.map(|l| format!(" {l}")).unwrap_or_default();
+    format!("FUNC {name} {entry_mib:.4} {entry_time:.4} {exit_mib:.4} {exit_time:.4}{level}\n")
+}
+
+/// A `FUNC` line read back (with or without its line break): the function's name, its MiB
+/// and Unix time at entry and at exit, and its nesting level if the line has one, as
+/// [`func_line`] takes them; `None` for a line that is not one. How `mprof` and the run's HTML
+/// page read the `.dat` file.
+///
+/// ```
+/// let line = "FUNC tournament.play 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n";
+/// let (name, entry, exit, level) = memory_profiler::env::read_func_line(line).unwrap();
+/// assert_eq!((name, entry, exit, level), ("tournament.play", (1.5, 1700000000.125), (30.25, 1700000001.5), Some(2)));
+/// assert!(memory_profiler::env::read_func_line("FUNC f 1.0 2.0").is_none());
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn read_func_line(line: &str) -> Option<(&str, (f64, f64), (f64, f64), Option<u32>)> {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let parts: Vec<&str> = line.strip_prefix("FUNC ")?.split(' ').collect();
+    if parts.len() < 5 {
+        return None;
+    }
+    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    let level = match parts.get(5) {
+        Some(level) => Some(level.trim().parse().ok()?),
+        None => None,
+    };
+    Some((
+        parts[0],
+        (number(parts[1])?, number(parts[2])?),
+        (number(parts[3])?, number(parts[4])?),
+        level,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn func_lines_read_back() {
+        let line = func_line("m.f", (1.5, 2.25), (3.0, 4.5), None);
+        assert_eq!(
+            read_func_line(&line),
+            Some(("m.f", (1.5, 2.25), (3.0, 4.5), None))
+        );
+        assert_eq!(
+            read_func_line("FUNC m.f 1 2 3 4 7\r\n"),
+            Some(("m.f", (1.0, 2.0), (3.0, 4.0), Some(7)))
+        );
+        assert_eq!(read_func_line("FUNC m.f 1 2 3 4 x"), None);
+        assert_eq!(read_func_line("FUNC m.f 1 2 3 NaN"), None);
+        assert_eq!(read_func_line("MEM 1 2"), None);
+        assert_eq!(read_func_line("FUNC"), None);
+    }
+
+    #[test]
+    fn func_line_layout() {
+        assert_eq!(
+            func_line(
+                "tournament.play.in_memory",
+                (1.5, 1700000000.125),
+                (30.25, 1700000001.5),
+                Some(2)
+            ),
+            "FUNC tournament.play.in_memory 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n"
+        );
+    }
+}

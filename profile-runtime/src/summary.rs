@@ -2,7 +2,9 @@
 //! what they allocated, then the source lines of all of them that allocated most, as memray's
 //! `summary` and `stats` reporters rank them.
 //!
-//! Part of the report model: it reads [`Reports`] and renders text and JSON; it writes nowhere.
+//! Part of the report model: it reads [`Reports`] and renders text (here) and JSON (in
+//! `crate::json`); it writes nowhere. It calls the report model, its figures' formatting and
+//! the byte counts (`crate::bytes`).
 
 use std::fmt::{self, Write as _};
 

@@ -5,11 +5,15 @@
 //!
 //! The cells are relaxed atomics (`crate::relaxed`): a table is written by one thread at a
 //! time, its owner, which reads it with plain loads; another thread may read it, as the
-//! run-wide store does at exit. It imports the report model and the allocator's `Sample`.
+//! run-wide store does at exit.
+//!
+//! It owns the tables' layout; it calls the allocator's `Sample`, the heaps (the one a table's
+//! calls follow, `crate::heap`), and the report model (to build a `Report`).
 
 use crate::alloc::Sample;
+use crate::heap::Measured;
 use crate::relaxed::{Flag, I64, U64};
-use crate::report::{Measured, Report, Row};
+use crate::report::{Report, Row};
 use crate::spec::FnMeta;
 
 /// The figures of one line, summed over the calls of one report.
@@ -252,7 +256,7 @@ impl Parts<'_> {
             meta,
             rows,
             peak,
-            measured_of(head.measured.load()),
+            Measured::from_code(head.measured.load()),
             panicked,
             cancelled,
         )
@@ -344,26 +348,5 @@ impl Run {
         self.mem_before.set(outer.mem_before);
         self.max_peak.set(outer.max_peak.max(inner_peak));
         self.restart(now);
-    }
-}
-
-/// The heap a table's calls follow, as its head stores it.
-#[inline]
-pub(crate) fn measured_of(code: u64) -> Measured {
-    match code {
-        1 => Measured::ProcessHeap,
-        2 => Measured::StatsAlloc,
-        3 => Measured::ResidentSetSize,
-        _ => Measured::ThreadHeap,
-    }
-}
-
-#[inline]
-pub(crate) fn code_of(measured: Measured) -> u64 {
-    match measured {
-        Measured::ThreadHeap => 0,
-        Measured::ProcessHeap => 1,
-        Measured::StatsAlloc => 2,
-        Measured::ResidentSetSize => 3,
     }
 }

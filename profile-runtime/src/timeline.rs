@@ -23,6 +23,10 @@
 //! at most a few times per sampling interval (a call's entry figure is the latest such
 //! reading, at most a quarter of an interval old) and at the exit of the calls that get a
 //! line. Outside `mprof run`, a profiled call pays one relaxed load of a cached flag.
+//!
+//! It owns the clocks and the per-thread nesting counters; it calls the contract's
+//! [`func_line`](crate::spec::func_line), the names (`crate::names`), the resident set size
+//! (`crate::heap`), the allocator's `untracked` and the `.dat` sink of `crate::output`.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed};
@@ -30,7 +34,7 @@ use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::output::{mprof, Mprof};
-use crate::spec::FnMeta;
+use crate::spec::{func_line, FnMeta};
 
 /// Whether the program runs under `mprof run`: not known yet, no, yes.
 static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
@@ -108,7 +112,7 @@ fn rss_recent(clock: &Clock, now: u64) -> u64 {
 }
 
 fn rss_read(now: u64) -> u64 {
-    let rss = crate::backend::resident_set_size().unwrap_or(0).max(0) as u64;
+    let rss = crate::heap::resident_set_size().unwrap_or(0).max(0) as u64;
     RSS.store(rss, Relaxed);
     RSS_AT.store(now + 1, Relaxed);
     rss
@@ -183,43 +187,4 @@ pub(crate) fn exit(call: Call, meta: &'static FnMeta) {
 
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
-}
-
-/// memory_profiler's `FUNC` line: the function's dotted name (`module.function`, with `::` in
-/// the module path written as `.`; a method as `module.Type.method`, as Python's qualified
-/// names, and `module.<Type_as_Trait>.method`: a reader splits the line on spaces, so the
-/// name has none, and `mprof plot` labels a bracket with the last dotted part), its resident
-/// memory in MiB and Unix time at entry and at exit, and its nesting level (which files of
-/// older memory_profilers lack).
-///
-/// ```
-/// let line = memory_profiler::env::func_line("tournament.play", (1.5, 1700000000.125), (30.25, 1700000001.5), Some(2));
-/// assert_eq!(line, "FUNC tournament.play 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n");
-/// ```
-pub fn func_line(
-    name: &str,
-    (entry_mib, entry_time): (f64, f64),
-    (exit_mib, exit_time): (f64, f64),
-    level: Option<u32>,
-) -> String {
-    let level = level.map(|l| format!(" {l}")).unwrap_or_default();
-    format!("FUNC {name} {entry_mib:.4} {entry_time:.4} {exit_mib:.4} {exit_time:.4}{level}\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn func_line_layout() {
-        assert_eq!(
-            func_line(
-                "tournament.play.in_memory",
-                (1.5, 1700000000.125),
-                (30.25, 1700000001.5),
-                Some(2)
-            ),
-            "FUNC tournament.play.in_memory 1.5000 1700000000.1250 30.2500 1700000001.5000 2\n"
-        );
-    }
 }

@@ -177,3 +177,40 @@ fn run_wide_tables_read_while_their_thread_runs() {
     stop.store(true, Ordering::Relaxed);
     assert!(worker.join().unwrap() >= 4);
 }
+
+/// The profiler's own work (`untracked`) leaves the counters as they were, also when it unwinds,
+/// on the thread's counters and process-wide; afterwards, counting and profiling go on.
+#[test]
+fn the_profilers_own_work_is_taken_back() {
+    use memory_profiler::__private::untracked;
+    let before = memory_profiler::thread_stats();
+    let kept = untracked(|| vec![7u8; 100]);
+    let nested = untracked(|| (untracked(|| vec![1u16; 10]), vec![2u32; 10]));
+    // `resume_unwind` runs no panic hook; the unwinding's own exception, allocated inside and
+    // freed by `catch_unwind` outside, is the only deallocation counted.
+    let unwound = std::panic::catch_unwind(|| {
+        untracked(|| {
+            let _v = std::hint::black_box(Box::new([1u8; 50]));
+            std::panic::resume_unwind(Box::new(()))
+        })
+    });
+    assert!(unwound.is_err());
+    let change = memory_profiler::thread_stats() - before;
+    assert_eq!((change.allocations, change.bytes_allocated), (0, 0));
+    assert_eq!(change.reallocations, 0);
+
+    let ((), usage) = memory_profiler::measure_process(|| {
+        drop(untracked(|| vec![3u8; 30]));
+    });
+    assert_eq!((usage.allocations, usage.bytes_allocated), (0, 0));
+
+    let ((), usage) = measure(|| drop(vec![0u8; 64]));
+    assert_eq!(
+        (usage.allocations, usage.bytes_allocated, usage.net),
+        (1, 64, 0)
+    );
+    let (out, reports) = capture(|| squares(4));
+    assert_eq!(out, [0, 1, 4, 9]);
+    assert_eq!(reports.len(), 1);
+    untracked(|| drop((kept, nested)));
+}
