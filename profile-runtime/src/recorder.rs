@@ -95,11 +95,12 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
             // Optimised builds reach the thread-local table again, which costs an address
             // computation and, unlike the pointer kept in the guard, cannot be changed by the
             // probes' stores: the guard's fields would be reloaded at every probe.
-            // SAFETY: the function's thread-local table, which lives as long as the thread;
-            // the guard never leaves the thread (see `Guard`'s `Send`), which outlives it.
-            None if !cfg!(debug_assertions) => {
-                self.key.with(|t| unsafe { &*(t as *const Table<N>) })
-            }
+            None if !cfg!(debug_assertions) => self.key.with(|t| {
+                // SAFETY: the function's thread-local table, which lives as long as the
+                // thread; the guard never leaves the thread (see `Guard`'s `Send`), which
+                // outlives it.
+                unsafe { &*(t as *const Table<N>) }
+            }),
             // SAFETY: a function's thread-local table, reached on this thread when the call
             // began; the guard never leaves the thread, which outlives the call.
             None => unsafe { &*self.table },
