@@ -28,14 +28,6 @@ pub(super) const KEYWORDS: &[&str] = &[
 /// `i` strings and characters, `u` comments, `s` numbers, `em` macros, `var` types and
 /// lifetimes, `dfn` attributes. Only marks: the text is the line's, whatever it holds.
 pub(super) fn highlight(out: &mut String, line: &str, carry: &mut Carry) {
-    let wrap = |out: &mut String, tag: &str, text: &str| {
-        if text.is_empty() {
-            return;
-        }
-        let _ = write!(out, "<{tag}>");
-        escape(out, text);
-        let _ = write!(out, "</{tag}>");
-    };
     let trimmed = line.trim_start();
     if *carry == Carry::Code && (trimmed.starts_with("#[") || trimmed.starts_with("#![")) {
         escape(out, &line[..line.len() - trimmed.len()]);
@@ -49,26 +41,7 @@ pub(super) fn highlight(out: &mut String, line: &str, carry: &mut Carry) {
     while i < b.len() {
         match *carry {
             Carry::Comment(depth) => {
-                let start = i;
-                let mut depth = depth;
-                while i < b.len() && depth > 0 {
-                    if b[i..].starts_with(b"*/") {
-                        depth -= 1;
-                        i += 2;
-                    } else if b[i..].starts_with(b"/*") {
-                        depth += 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-                i = boundary(line, i);
-                wrap(out, "u", &line[start..i]);
-                *carry = if depth == 0 {
-                    Carry::Code
-                } else {
-                    Carry::Comment(depth)
-                };
+                (i, *carry) = block_comment(out, line, i, i, depth);
                 plain = i;
             }
             Carry::Str => {
@@ -117,29 +90,8 @@ pub(super) fn highlight(out: &mut String, line: &str, carry: &mut Carry) {
                     Some(("u", b.len()))
                 } else if rest.starts_with("/*") {
                     escape(out, &line[plain..i]);
-                    *carry = Carry::Comment(1);
-                    let start = i;
-                    i += 2;
                     // Go on in the comment state from after `/*`, its text included.
-                    let mut depth = 1;
-                    while i < b.len() && depth > 0 {
-                        if b[i..].starts_with(b"*/") {
-                            depth -= 1;
-                            i += 2;
-                        } else if b[i..].starts_with(b"/*") {
-                            depth += 1;
-                            i += 2;
-                        } else {
-                            i += 1;
-                        }
-                    }
-                    i = boundary(line, i);
-                    wrap(out, "u", &line[start..i]);
-                    *carry = if depth == 0 {
-                        Carry::Code
-                    } else {
-                        Carry::Comment(depth)
-                    };
+                    (i, *carry) = block_comment(out, line, i, i + 2, 1);
                     plain = i;
                     continue;
                 } else if c == b'"' || rest.starts_with("b\"") {
@@ -250,6 +202,48 @@ pub(super) fn highlight(out: &mut String, line: &str, carry: &mut Carry) {
         }
     }
     escape(out, &line[plain.min(line.len())..]);
+}
+
+/// `text` escaped inside `<tag>`; nothing for no text.
+fn wrap(out: &mut String, tag: &str, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = write!(out, "<{tag}>");
+    escape(out, text);
+    let _ = write!(out, "</{tag}>");
+}
+
+/// A block comment that starts at `start` on `line`, read from `i` with `depth` comments open
+/// (they nest): written wrapped up to its end, or the line's; returns where the line goes on
+/// and the state the rest starts in (code, or still the comment on the next line).
+fn block_comment(
+    out: &mut String,
+    line: &str,
+    start: usize,
+    mut i: usize,
+    mut depth: u32,
+) -> (usize, Carry) {
+    let b = line.as_bytes();
+    while i < b.len() && depth > 0 {
+        if b[i..].starts_with(b"*/") {
+            depth -= 1;
+            i += 2;
+        } else if b[i..].starts_with(b"/*") {
+            depth += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    let i = boundary(line, i);
+    wrap(out, "u", &line[start..i]);
+    let carry = if depth == 0 {
+        Carry::Code
+    } else {
+        Carry::Comment(depth)
+    };
+    (i, carry)
 }
 
 /// The first char boundary of `s` at or after `i` (`s.len()` at most).
