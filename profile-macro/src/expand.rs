@@ -12,7 +12,7 @@ use syn::ItemFn;
 use crate::args::Args;
 use crate::container::{self, take_mark, Member};
 use crate::instrument::{instrument_at, Naming, Site};
-use crate::lines::{span_line, start_line};
+use crate::lines::{fn_start_line, span_line};
 
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     let args_tokens = args.clone();
@@ -101,7 +101,7 @@ pub fn member(args: TokenStream, item: TokenStream) -> TokenStream {
         return pass_through(function).into_token_stream();
     }
     let site = Site {
-        first_line: start_line(&function),
+        first_line: fn_start_line(&function),
         attribute_row: false,
         naming: Naming::Known(member.qualified(&function.sig.ident)),
     };

@@ -2,9 +2,139 @@
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::{Expr, ItemFn, Stmt, Visibility};
 
-/// The line on which `node` starts, past its outer attributes (`#[cfg(..)]` on a statement
-/// does not move the statement's line).
+/// The line on which a statement starts, past its outer attributes (`#[cfg(..)]` on a
+/// statement does not move the statement's line).
+pub fn stmt_start_line(stmt: &Stmt) -> usize {
+    let first = match stmt {
+        Stmt::Local(local) => Some(local.let_token.span),
+        Stmt::Macro(mac) => Some(path_span(&mac.mac.path)),
+        Stmt::Expr(expr, _) => expr_first_span(expr),
+        Stmt::Item(_) => None,
+    };
+    first.map_or_else(|| start_line(stmt), span_line)
+}
+
+/// The line on which an expression starts, past its outer attributes.
+pub fn expr_start_line(expr: &Expr) -> usize {
+    expr_first_span(expr).map_or_else(|| start_line(expr), span_line)
+}
+
+/// The line on which a function starts, past its outer attributes.
+pub fn fn_start_line(function: &ItemFn) -> usize {
+    let sig = &function.sig;
+    let first = match &function.vis {
+        Visibility::Public(token) => token.span,
+        Visibility::Restricted(restricted) => restricted.pub_token.span,
+        Visibility::Inherited => match (&sig.constness, &sig.asyncness, &sig.unsafety, &sig.abi) {
+            (Some(token), ..) => token.span,
+            (None, Some(token), ..) => token.span,
+            (None, None, Some(token), _) => token.span,
+            (None, None, None, Some(abi)) => abi.extern_token.span,
+            (None, None, None, None) => sig.fn_token.span,
+        },
+    };
+    span_line(first)
+}
+
+/// The line on which a statement ends: that of its last token.
+pub fn stmt_end_line(stmt: &Stmt) -> usize {
+    let last = match stmt {
+        Stmt::Local(local) => Some(local.semi_token.span),
+        Stmt::Macro(mac) => Some(match &mac.semi_token {
+            Some(semi) => semi.span,
+            None => mac.mac.delimiter.span().join(),
+        }),
+        Stmt::Expr(_, Some(semi)) => Some(semi.span),
+        Stmt::Expr(expr, None) => expr_last_span(expr),
+        Stmt::Item(_) => None,
+    };
+    match last {
+        Some(span) => span.end().line,
+        None => end_line(stmt),
+    }
+}
+
+/// The span of an expression's first token past its attributes, read off the syntax tree
+/// for the common kinds of expression (printing the expression to find its first token would
+/// cost the macro time in proportion to the expression's size, at each level of nesting);
+/// `None` for the others.
+fn expr_first_span(expr: &Expr) -> Option<Span> {
+    let label = |label: &Option<syn::Label>| label.as_ref().map(|l| l.name.apostrophe);
+    Some(match expr {
+        Expr::Array(e) => e.bracket_token.span.open(),
+        Expr::Assign(e) => return expr_first_span(&e.left),
+        Expr::Await(e) => return expr_first_span(&e.base),
+        Expr::Binary(e) => return expr_first_span(&e.left),
+        Expr::Block(e) => label(&e.label).unwrap_or(e.block.brace_token.span.open()),
+        Expr::Break(e) => e.break_token.span,
+        Expr::Call(e) => return expr_first_span(&e.func),
+        Expr::Cast(e) => return expr_first_span(&e.expr),
+        Expr::Continue(e) => e.continue_token.span,
+        Expr::Field(e) => return expr_first_span(&e.base),
+        Expr::ForLoop(e) => label(&e.label).unwrap_or(e.for_token.span),
+        Expr::If(e) => e.if_token.span,
+        Expr::Index(e) => return expr_first_span(&e.expr),
+        Expr::Let(e) => e.let_token.span,
+        Expr::Lit(e) => e.lit.span(),
+        Expr::Loop(e) => label(&e.label).unwrap_or(e.loop_token.span),
+        Expr::Macro(e) => path_span(&e.mac.path),
+        Expr::Match(e) => e.match_token.span,
+        Expr::MethodCall(e) => return expr_first_span(&e.receiver),
+        Expr::Paren(e) => e.paren_token.span.open(),
+        Expr::Path(e) => match &e.qself {
+            Some(qself) => qself.lt_token.span,
+            None => path_span(&e.path),
+        },
+        Expr::Reference(e) => e.and_token.span,
+        Expr::Return(e) => e.return_token.span,
+        Expr::Struct(e) => match &e.qself {
+            Some(qself) => qself.lt_token.span,
+            None => path_span(&e.path),
+        },
+        Expr::Try(e) => return expr_first_span(&e.expr),
+        Expr::Tuple(e) => e.paren_token.span.open(),
+        Expr::Unary(e) => match e.op {
+            syn::UnOp::Deref(token) => token.span,
+            syn::UnOp::Not(token) => token.span,
+            syn::UnOp::Neg(token) => token.span,
+            _ => return None,
+        },
+        Expr::Unsafe(e) => e.unsafe_token.span,
+        Expr::While(e) => label(&e.label).unwrap_or(e.while_token.span),
+        _ => return None,
+    })
+}
+
+/// The span of an expression's last token, for the kinds that end a statement without a
+/// semicolon (those that end in a block); `None` for the others.
+fn expr_last_span(expr: &Expr) -> Option<Span> {
+    Some(match expr {
+        Expr::Block(e) => e.block.brace_token.span.join(),
+        Expr::ForLoop(e) => e.body.brace_token.span.join(),
+        Expr::If(e) => match &e.else_branch {
+            Some((_, else_branch)) => return expr_last_span(else_branch),
+            None => e.then_branch.brace_token.span.join(),
+        },
+        Expr::Loop(e) => e.body.brace_token.span.join(),
+        Expr::Match(e) => e.brace_token.span.join(),
+        Expr::Unsafe(e) => e.block.brace_token.span.join(),
+        Expr::While(e) => e.body.brace_token.span.join(),
+        _ => return None,
+    })
+}
+
+/// The span of a path's first token.
+fn path_span(path: &syn::Path) -> Span {
+    match (&path.leading_colon, path.segments.first()) {
+        (Some(colons), _) => colons.spans[0],
+        (None, Some(segment)) => segment.ident.span(),
+        (None, None) => Span::call_site(),
+    }
+}
+
+/// The line on which `node` starts, past its outer attributes: read off its tokens.
 pub fn start_line(node: &impl ToTokens) -> usize {
     let mut tokens = node.to_token_stream().into_iter().peekable();
     while let Some(TokenTree::Punct(p)) = tokens.peek() {

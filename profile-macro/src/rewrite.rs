@@ -44,7 +44,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Attribute, Block, Expr, ExprBlock, Ident, Stmt};
 
 use self::syntax::{binds, cfg_gate, cond_binds, expr_attrs, may_declare_locals, tail_start};
-use crate::lines::{end_line, start_line};
+use crate::lines::{expr_start_line, stmt_end_line, stmt_start_line};
 
 /// The last probe, if known: its row, and the `cfg` predicate it is compiled under (`None`: it
 /// always is).
@@ -107,7 +107,7 @@ impl Rewriter {
         let method = Ident::new(method, Span::call_site());
         let row = Literal::usize_unsuffixed(row);
         let cfg = gate.map(|gate| quote!(#[cfg(#gate)]));
-        parse_quote!(#cfg #guard.#method(#row);)
+        stmt(quote!(#cfg #guard.#method(#row)))
     }
 
     /// Whether the last probe is of `row` and certainly compiled in.
@@ -178,10 +178,10 @@ impl Rewriter {
                     },
                     Span::call_site(),
                 );
-                block.stmts.push(parse_quote! {
+                block.stmts.push(stmt(quote! {
                     #[allow(unreachable_code)]
-                    #guard.#method(#row);
-                });
+                    #guard.#method(#row)
+                }));
             }
         }
     }
@@ -202,14 +202,14 @@ impl Rewriter {
             };
             // A statement's probe is compiled in exactly when the statement is.
             let own = cfg_gate(attrs);
-            let row = self.row(start_line(&stmt));
+            let row = self.row(stmt_start_line(&stmt));
             // A statement after a `}` on its line (`}; f()`, `} x`), where what ran last is not
             // known: the `}` may have started this row already (see `Guard::reach`).
             let method = match self.prev {
                 None if prev_end == Some(row) => "reach",
                 _ => "line",
             };
-            prev_end = Some(self.row(end_line(&stmt)));
+            prev_end = Some(self.row(stmt_end_line(&stmt)));
             match &stmt {
                 // The head: an occurrence of the row (its evaluation and the first `next()`),
                 // so that a head left early (by `?`, `return` or a panic) still ran once; the
@@ -273,6 +273,12 @@ impl Rewriter {
     }
 }
 
+/// A statement of the rewrite's own (`tokens;`), kept as tokens: parsing them (and the user's
+/// code inside them) again would cost the macro's time, and nothing reads them back.
+fn stmt(tokens: TokenStream) -> Stmt {
+    Stmt::Expr(Expr::Verbatim(tokens), Some(syn::token::Semi::default()))
+}
+
 /// A block's mark (`call` makes it), declared where it becomes the first local dropped when
 /// the block ends: right before the tail (the value is computed first, and exits before the
 /// mark do not reach it), or at the end of a block without one.
@@ -310,7 +316,7 @@ impl VisitMut for Rewriter {
                         if let Some((_, guard)) = &mut arm.guard {
                             this.visit_expr_mut(guard);
                         }
-                        let body_row = this.row(start_line(&arm.body));
+                        let body_row = this.row(expr_start_line(&arm.body));
                         match &mut *arm.body {
                             Expr::Block(ExprBlock {
                                 attrs,
@@ -324,7 +330,10 @@ impl VisitMut for Rewriter {
                                 let inner =
                                     std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
                                 // No braces of the user's: no `}` row.
-                                let mut block: Block = parse_quote!({ #inner });
+                                let mut block = Block {
+                                    brace_token: syn::token::Brace::default(),
+                                    stmts: vec![Stmt::Expr(inner, None)],
+                                };
                                 block.stmts = this.rewrite_stmts(block.stmts);
                                 *body = Expr::Block(ExprBlock {
                                     attrs: Vec::new(),
@@ -354,13 +363,13 @@ impl VisitMut for Rewriter {
                     Some(value) => quote!(#value),
                     None => quote!(()),
                 };
-                ret.expr = Some(parse_quote!(#guard.ret(#value)));
+                ret.expr = Some(Box::new(Expr::Verbatim(quote!(#guard.ret(#value)))));
             }
             Expr::Await(awaited) if self.is_async => {
                 self.visit_expr_mut(&mut awaited.base);
                 let guard = &self.guard;
                 let base = &awaited.base;
-                let polled: Expr = parse_quote!(#guard.polled(#base));
+                let polled = Expr::Verbatim(quote!(#guard.polled(#base)));
                 // In parentheses spanned at the user's `.await`: the expression then starts at
                 // a token of the user's edition, which rustc reads off the span for the
                 // edition's rules (a `let` chain whose scrutinee awaits is 2024's only; the

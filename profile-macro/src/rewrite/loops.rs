@@ -46,7 +46,7 @@ impl Rewriter {
         // The `match` is a statement of its own block, as rustc's own desugaring drops the
         // head's temporaries when the loop ends: a `for` in tail position must not keep them
         // (a lock guard, a `RefCell` borrow) alive until after the function's locals.
-        parse_quote_spanned_expr(quote_spanned! {span=>
+        verbatim(quote_spanned! {span=>
             #(#attrs)*
             {
                 match ::core::iter::IntoIterator::into_iter(#expr) {
@@ -87,7 +87,7 @@ impl Rewriter {
         let user = while_loop.while_token.span;
         let span = Span::call_site().located_at(user);
         let if_token = quote_spanned!(user=> if);
-        parse_quote_spanned_expr(quote_spanned! {span=>
+        verbatim(quote_spanned! {span=>
             #(#attrs)*
             #label loop {
                 #header
@@ -97,6 +97,7 @@ impl Rewriter {
     }
 }
 
-fn parse_quote_spanned_expr(tokens: TokenStream) -> Expr {
-    syn::parse2(tokens).expect("the rewrite of a loop is an expression")
+/// The loop's rewrite, kept as tokens (see `super::stmt`).
+fn verbatim(tokens: TokenStream) -> Expr {
+    Expr::Verbatim(tokens)
 }
