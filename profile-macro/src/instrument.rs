@@ -174,6 +174,13 @@ pub fn instrument_at(
             let mut rewriter = Rewriter::new(first_line, rows - 1, is_async);
             rewriter.rewrite_body(block);
             let guard = &rewriter.guard;
+            if !is_async {
+                // The probes' receiver, first in the body (see `Rewriter::receiver`).
+                let probes = &rewriter.receiver;
+                block
+                    .stmts
+                    .insert(0, syn::parse_quote!(let #probes = #guard.probes();));
+            }
             let rows = rows_lit;
             // An `async` call owns its table: its future may be polled on several threads.
             let enter = if is_async {

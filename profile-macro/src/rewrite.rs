@@ -67,6 +67,9 @@ pub struct Rewriter {
     last_row: usize,
     /// The guard local (mixed-site hygiene: the user's code cannot name or shadow it).
     pub guard: Ident,
+    /// The probes' receiver: a local bound to `guard.probes()` first in the body (see the
+    /// runtime's `Guard::probes`), or, in an `async fn`, the guard.
+    pub receiver: Ident,
     /// The row of the probe that ran last, if known: a statement on that same row needs no
     /// probe of its own (several statements on one line share one occurrence).
     prev: Option<Prev>,
@@ -87,6 +90,14 @@ impl Rewriter {
             first_line,
             last_row,
             guard: Ident::new("__mp_guard", Span::mixed_site()),
+            receiver: Ident::new(
+                if is_async {
+                    "__mp_guard"
+                } else {
+                    "__mp_probes"
+                },
+                Span::mixed_site(),
+            ),
             prev: Prev::at(0),
             probes: 0,
             is_async,
@@ -103,7 +114,7 @@ impl Rewriter {
     /// A probe, compiled in under `gate` when there is one.
     fn probe(&mut self, method: &str, row: usize, gate: Option<&TokenStream>) -> Stmt {
         self.probes += 1;
-        let guard = &self.guard;
+        let guard = &self.receiver;
         let method = Ident::new(method, Span::call_site());
         let row = Literal::usize_unsuffixed(row);
         let cfg = gate.map(|gate| quote!(#[cfg(#gate)]));
@@ -119,7 +130,7 @@ impl Rewriter {
     /// brace's row once the tail value is computed.
     pub fn rewrite_body(&mut self, block: &mut Block) {
         let (mut stmts, tail) = self.rewrite_split(std::mem::take(&mut block.stmts));
-        let guard = &self.guard;
+        let guard = &self.receiver;
         stmts.insert(tail, mark(quote!(#guard.tail_mark())));
         block.stmts = stmts;
     }
@@ -160,7 +171,7 @@ impl Rewriter {
         block.stmts = stmts;
         if has_locals && !self.ran_on(close_row) {
             self.probes += 1;
-            let guard = &self.guard;
+            let guard = &self.receiver;
             let row = Literal::usize_unsuffixed(close_row);
             if has_tail {
                 block
@@ -358,7 +369,7 @@ impl VisitMut for Rewriter {
                 if let Some(value) = &mut ret.expr {
                     self.visit_expr_mut(value);
                 }
-                let guard = &self.guard;
+                let guard = &self.receiver;
                 let value = match ret.expr.take() {
                     Some(value) => quote!(#value),
                     None => quote!(()),

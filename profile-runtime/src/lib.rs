@@ -94,6 +94,8 @@ pub mod __private {
     pub use crate::recorder::{
         AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
     };
+    #[cfg(debug_assertions)]
+    pub use crate::recorder::{Probes, ProbesMark};
     pub use crate::snapshots::Baseline;
     pub use crate::spec::{FnMeta, Format, Options, SelfType, Stream, Threads, Unit, When};
     pub use crate::table::{SharedTable, Table};

@@ -47,8 +47,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 mod call;
+mod probes;
 
 use self::call::Core;
+#[cfg(debug_assertions)]
+pub use self::probes::{Probes, ProbesMark};
 use crate::spec::FnMeta;
 use crate::table::Table;
 

@@ -1,0 +1,138 @@
+//! The receiver of a function call's probes ([`Guard::probes`]): the guard itself in optimised
+//! builds, where each probe is inlined at its row; in unoptimised builds (where the runtime has
+//! debug assertions), [`Probes`], a handle of no generic type whose methods are the runtime's
+//! own functions. A probe of an unoptimised build is then one call with two arguments, which
+//! the user's crate type-checks, borrow-checks and compiles without instantiating anything:
+//! against a method of the generic guard, that is about a third of the compile time a
+//! 300-line function adds (BENCHMARKS, section 4).
+//!
+//! The expansion binds it once, first in the body (`let __mp_probes = __mp_guard.probes();`),
+//! and calls the same methods on either: `line`, `resume`, `reach`, `ret`, `tail_mark`,
+//! `block_mark`. (An `async fn`'s probes stay on its guard: a handle of raw pointers would make
+//! its future neither `Send` nor `Sync`.)
+
+use super::{Guard, TableKey};
+use crate::table::Table;
+
+#[cfg(debug_assertions)]
+use {
+    super::call::Core,
+    crate::table::{Head, Parts},
+};
+
+impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
+    /// The probes' receiver: the guard, whose probes are inlined.
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub fn probes(&self) -> &Self {
+        self
+    }
+
+    /// The probes' receiver: a handle on the call's state and table, whose probes are calls.
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    pub fn probes(&self) -> Probes {
+        Probes {
+            core: &self.core,
+            // The whole table's pointer, cast (a reference to its head would not reach its
+            // lines).
+            table: (self.table() as *const Table<N>).cast::<Head>(),
+        }
+    }
+}
+
+/// The probes of one call in an unoptimised build (see [`Guard::probes`]).
+///
+/// Two raw pointers, so that it is passed in two registers and borrows nothing (a table's
+/// lines are found without its `N`: `Parts::of_table`). The handle is a local of the
+/// function's body (named with mixed-site hygiene, which the user's code cannot name), made
+/// from the call's guard, which outlives the body and does not move while it runs (it is the
+/// scrutinee of the `match` the body is the arm of). A function's table is its thread's, and
+/// the body runs on that thread.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Probes {
+    core: *const Core,
+    /// The call's table, a `Table<N>` seen as its first field.
+    table: *const Head,
+}
+
+#[cfg(debug_assertions)]
+impl Probes {
+    fn core(&self) -> &Core {
+        // SAFETY: the call's state, in its guard, which outlives every use of the handle (see
+        // `Probes`).
+        unsafe { &*self.core }
+    }
+
+    fn parts(&self) -> Parts<'_> {
+        // SAFETY: the call's table, cast from its pointer, which is the thread's and outlives
+        // the call (see `Probes`).
+        unsafe { Parts::of_table(self.table) }
+    }
+
+    /// See [`Guard::line`].
+    #[inline(never)]
+    pub fn line(self, idx: usize) {
+        self.core().step_at(self.parts(), idx, Some(true));
+    }
+
+    /// See [`Guard::resume`].
+    #[inline(never)]
+    pub fn resume(self, idx: usize) {
+        self.core().step_at(self.parts(), idx, Some(false));
+    }
+
+    /// See [`Guard::reach`].
+    #[inline(never)]
+    pub fn reach(self, idx: usize) {
+        if !self.core().closed.get() {
+            self.core().step_at(self.parts(), idx, None);
+        }
+    }
+
+    /// See [`Guard::ret`].
+    #[inline(always)]
+    pub fn ret<T>(self, value: T) -> T {
+        self.close();
+        value
+    }
+
+    /// See [`Guard::close`].
+    #[inline(never)]
+    fn close(self) {
+        if !self.core().closed.replace(true) {
+            let parts = self.parts();
+            self.core().step_at(parts, parts.lines.len() - 1, None);
+        }
+    }
+
+    /// See [`Guard::tail_mark`].
+    #[inline(always)]
+    pub fn tail_mark(self) -> ProbesMark {
+        self.block_mark(usize::MAX)
+    }
+
+    /// See [`Guard::block_mark`].
+    #[inline(always)]
+    pub fn block_mark(self, row: usize) -> ProbesMark {
+        ProbesMark { probes: self, row }
+    }
+}
+
+/// A block's mark in an unoptimised build (see [`Guard::block_mark`]).
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub struct ProbesMark {
+    probes: Probes,
+    row: usize,
+}
+
+#[cfg(debug_assertions)]
+impl Drop for ProbesMark {
+    #[inline(never)]
+    fn drop(&mut self) {
+        self.probes.core().tail_at(self.probes.parts(), self.row);
+    }
+}
