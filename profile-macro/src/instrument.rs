@@ -194,17 +194,7 @@ pub fn instrument_at(
                 quote! {
                     {
                         #meta
-                        #p::thread_local! {
-                            static TABLE: #p::Table<#rows> = const { #p::Table::new() };
-                        }
-                        struct Key;
-                        impl #p::TableKey<#p::Table<#rows>> for Key {
-                            #[inline(always)]
-                            fn with<R>(&self, f: impl ::core::ops::FnOnce(&#p::Table<#rows>) -> R) -> R {
-                                TABLE.with(f)
-                            }
-                        }
-                        #p::Guard::<Key, #rows>::enter(&META, Key)
+                        #p::enter!(#rows, &META)
                     }
                 }
             };

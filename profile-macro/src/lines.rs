@@ -178,20 +178,48 @@ pub fn source_lines(
     let name = name.to_string();
     let from_file = proc_macro::Span::call_site()
         .local_file()
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|text| {
-            let lines: Vec<&str> = text.lines().collect();
+        .and_then(|path| file_lines(&path))
+        .and_then(|lines| {
             let holds_name = lines
                 .get(name_line.wrapping_sub(1))
                 .is_some_and(|line| line.contains(&name));
-            (first >= 1 && last <= lines.len() && holds_name).then(|| {
-                lines[first - 1..last]
-                    .iter()
-                    .map(|l| l.to_string())
-                    .collect()
-            })
+            (first >= 1 && last <= lines.len() && holds_name)
+                .then(|| lines[first - 1..last].to_vec())
         });
     from_file.unwrap_or_else(|| from_tokens(first, last, item, attribute_row))
+}
+
+/// The lines of a source file. The last file read is kept, with its modification time and
+/// size, for the next functions of the same file: a crate with `#[profile]` on every function
+/// would otherwise read and split each file once per function in it.
+fn file_lines(path: &std::path::Path) -> Option<std::rc::Rc<Vec<String>>> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    type Cached = (
+        std::path::PathBuf,
+        std::time::SystemTime,
+        u64,
+        Rc<Vec<String>>,
+    );
+    thread_local! {
+        static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
+    }
+    let stamp = std::fs::metadata(path).ok()?;
+    let (modified, len) = (stamp.modified().ok()?, stamp.len());
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((p, m, l, lines)) if p == path && *m == modified && *l == len => {
+                Some(Rc::clone(lines))
+            }
+            _ => {
+                let text = std::fs::read_to_string(path).ok()?;
+                let lines = Rc::new(text.lines().map(str::to_owned).collect::<Vec<_>>());
+                *last = Some((path.to_owned(), modified, len, Rc::clone(&lines)));
+                Some(lines)
+            }
+        }
+    })
 }
 
 /// Lays the tokens out at their lines and columns.

@@ -295,10 +295,24 @@ fn stmt(tokens: TokenStream) -> Stmt {
 /// mark do not reach it), or at the end of a block without one.
 fn mark(call: TokenStream) -> Stmt {
     let mark = Ident::new("__mp_tail", Span::mixed_site());
-    parse_quote! {
-        #[allow(unreachable_code)]
-        let #mark = #call;
-    }
+    let allow: Attribute = parse_quote!(#[allow(unreachable_code)]);
+    Stmt::Local(syn::Local {
+        attrs: vec![allow],
+        let_token: Default::default(),
+        pat: syn::Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: mark,
+            subpat: None,
+        }),
+        init: Some(syn::LocalInit {
+            eq_token: Default::default(),
+            expr: Box::new(Expr::Verbatim(call)),
+            diverge: None,
+        }),
+        semi_token: Default::default(),
+    })
 }
 
 impl VisitMut for Rewriter {

@@ -88,11 +88,12 @@ pub mod __page {
 /// What `#[profile]`'s expansion calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__enter as enter;
     pub use crate::alloc::{untracked, PassThrough};
     pub use crate::baseline::{Tolerance, Tolerances};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
-        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
+        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark, ThreadTable,
     };
     #[cfg(debug_assertions)]
     pub use crate::recorder::{Probes, ProbesMark};
@@ -102,4 +103,42 @@ pub mod __private {
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;
+}
+
+/// The start of a call of a profiled function (not an `async fn`): the function's
+/// thread-local table of `$rows` lines, the key that reaches it, and the call's guard. What
+/// `#[profile]` writes at the top of a function, kept here so that the attribute emits a few
+/// tokens instead of all of these for each function (a crate with `#[profile]` on every
+/// function pays for each token it emits).
+///
+/// The key is, in optimised builds, a zero-sized type of the function's own, which reaches
+/// the table without an indirect call at every probe; in unoptimised builds, the table's
+/// `LocalKey` (`ThreadTable`, generic over the size only), so that functions with tables of
+/// the same size share their guard's code.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __enter {
+    ($rows:literal, $meta:expr) => {{
+        $crate::__private::thread_local! {
+            static TABLE: $crate::__private::Table<$rows> =
+                const { $crate::__private::Table::<$rows>::NEW };
+        }
+        #[cfg(not(debug_assertions))]
+        struct Key;
+        #[cfg(not(debug_assertions))]
+        impl $crate::__private::TableKey<$crate::__private::Table<$rows>> for Key {
+            #[inline(always)]
+            fn with<R>(
+                &self,
+                f: impl ::core::ops::FnOnce(&$crate::__private::Table<$rows>) -> R,
+            ) -> R {
+                TABLE.with(f)
+            }
+        }
+        #[cfg(not(debug_assertions))]
+        const KEY: Key = Key;
+        #[cfg(debug_assertions)]
+        const KEY: $crate::__private::ThreadTable<$rows> = $crate::__private::ThreadTable(&TABLE);
+        $crate::__private::Guard::<_, $rows>::enter($meta, KEY)
+    }};
 }

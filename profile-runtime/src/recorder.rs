@@ -280,6 +280,21 @@ pub trait TableKey<T> {
     }
 }
 
+/// A function's thread-local table, reached through its `LocalKey`: the key of unoptimised
+/// builds, which is generic over the table's size only, so that the functions of a crate with
+/// tables of the same size share one copy of their guard's code (the zero-sized key type of
+/// each function, which optimised builds use to reach the table without an indirect call,
+/// makes a copy per function).
+#[doc(hidden)]
+pub struct ThreadTable<const N: usize>(pub &'static std::thread::LocalKey<Table<N>>);
+
+impl<const N: usize> TableKey<Table<N>> for ThreadTable<N> {
+    #[inline(always)]
+    fn with<R>(&self, f: impl FnOnce(&Table<N>) -> R) -> R {
+        self.0.with(f)
+    }
+}
+
 /// The table of one `async fn` call, inside its future.
 #[doc(hidden)]
 pub struct Owned<T>(T);

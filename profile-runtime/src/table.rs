@@ -112,6 +112,13 @@ pub struct Table<const N: usize> {
 pub type SharedTable<const N: usize> = Table<N>;
 
 impl<const N: usize> Table<N> {
+    /// An empty table: what a function's thread-local table starts as. A constant, which the
+    /// compiler evaluates once per size in a crate, rather than once per function as it does
+    /// a call of [`new`](Self::new) in each function's initialiser.
+    // Interior mutability is the point: each use is a fresh table (a thread's).
+    #[allow(clippy::declare_interior_mutable_const)]
+    pub const NEW: Self = Self::new();
+
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Table {
