@@ -141,6 +141,11 @@ impl<A: GlobalAlloc + 'static> Allocator<A> {
 unsafe impl<A: GlobalAlloc + 'static> GlobalAlloc for Allocator<A> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if !cfg!(feature = "enabled") {
+            // Switched off: the inner allocator's own code, unsplit.
+            // SAFETY: as below.
+            return unsafe { self.inner.alloc(layout) };
+        }
         let ptr = if layout.align() <= 16 && layout.align() <= layout.size() {
             // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we forward.
             Self::inner_call(|| unsafe { self.inner.alloc(layout) })

@@ -286,11 +286,20 @@ fn function_listing(objdump: &str, symbol: &str) -> Option<Vec<String>> {
                 insn = words.join(" ");
             }
         }
-        // rip-relative operands carry their target in a comment: `# 4a3f0 <sym>`.
+        // rip-relative operands carry their target in a comment: `# 4a3f0 <sym>`. The
+        // displacement (`-0xf265(%rip)`) depends on where the two are placed, the target
+        // does not: only the target stays.
         if let Some((code, comment)) = insn.split_once(" # ") {
             let comment = comment
                 .split_once(' ')
                 .map_or(comment.to_string(), |(_, sym)| sym.to_string());
+            let code = match code.split_once("(%rip)") {
+                Some((before, after)) => {
+                    let start = before.rfind([' ', ',']).map_or(0, |i| i + 1);
+                    format!("{}(%rip){after}", &before[..start])
+                }
+                None => code.to_string(),
+            };
             insn = format!("{code} # {comment}");
         }
         out.push(insn.split_whitespace().collect::<Vec<_>>().join(" "));
