@@ -25,6 +25,4 @@ pub use profile_runtime::baseline;
 pub mod __private {
     pub use profile_macro::profile_member;
     pub use profile_runtime::__private::*;
-    #[inline(never)]
-    pub fn free_probe(_: usize) {}
 }
