@@ -28,11 +28,12 @@ pub struct Before {
 /// fn f() -> T {                           fn f() -> T {
 ///     body                                    match {
 /// }                                               static META: FnMeta = ..;
-///                                                 thread_local!(static TABLE: Table<N> = ..);
-///                                                 struct Key; impl TableKey<N> for Key { .. }
-///                                                 Guard::<Key, N>::enter(&META, Key)
-///                                             } {
-///                                                 ref __mp_guard => { rewritten body }
+///                                                 enter!(N, &META)  // the runtime's: table,
+///                                             } {                   // key, `Guard::enter`
+///                                                 ref __mp_guard => {
+///                                                     let __mp_probes = __mp_guard.probes();
+///                                                     rewritten body
+///                                                 }
 ///                                             }
 ///                                         }
 /// ```

@@ -25,16 +25,15 @@
 //! fn f() -> usize {
 //!     let guard = {
 //!         static META: FnMeta = FnMeta { .. };
-//!         thread_local!(static TABLE: Table<4> = const { Table::new() });
-//!         struct Key; impl TableKey<Table<4>> for Key { .. }   // reaches TABLE
-//!         Guard::<Key, 4>::enter(&META, Key)
-//!     };
-//!     guard.line(1);
+//!         enter!(4, &META)   // thread_local!(static TABLE: Table<4> = ..), the key that
+//!     };                     // reaches it, and `Guard::enter(&META, key)` (see `enter!`)
+//!     let probes = guard.probes();   // the guard, or in unoptimised builds a non-generic
+//!     probes.line(1);                // handle (`Probes`)
 //!     let v = vec![0u8; 10];
-//!     guard.line(2);
-//!     let mark = guard.tail_mark();  // dropped right after the tail value is computed
+//!     probes.line(2);
+//!     let mark = probes.tail_mark();  // dropped right after the tail value is computed
 //!     v.len()
-//! }                                  // locals drop, then `guard` charges `}` and reports
+//! }                                   // locals drop, then `guard` charges `}` and reports
 //! ```
 //!
 //! An inner block with locals ends with a probe of its own `}` row (`guard.line(row)` or
