@@ -38,6 +38,7 @@ use syn::{Attribute, ImplItem, Item, LitStr, Token, TraitItem};
 
 use crate::args::Args;
 use crate::expand::error_with;
+use crate::lines::vis_span;
 use crate::names::{impl_owner, trait_owner};
 
 /// The arguments of a mark: the owner (`""` for a module's free function) and the argument
@@ -216,12 +217,7 @@ fn check(item: &Item, functions: &mut usize, top: bool) -> syn::Result<()> {
                         ),
                     )
                 };
-                let head = m
-                    .vis
-                    .to_token_stream()
-                    .into_iter()
-                    .next()
-                    .map_or(m.mod_token.span, |t| t.span());
+                let head = vis_span(&m.vis).unwrap_or(m.mod_token.span);
                 return Err(syn::Error::new(
                     head,
                     format!(

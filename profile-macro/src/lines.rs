@@ -24,18 +24,24 @@ pub fn expr_start_line(expr: &Expr) -> usize {
 /// The line on which a function starts, past its outer attributes.
 pub fn fn_start_line(function: &ItemFn) -> usize {
     let sig = &function.sig;
-    let first = match &function.vis {
-        Visibility::Public(token) => token.span,
-        Visibility::Restricted(restricted) => restricted.pub_token.span,
-        Visibility::Inherited => match (&sig.constness, &sig.asyncness, &sig.unsafety, &sig.abi) {
-            (Some(token), ..) => token.span,
-            (None, Some(token), ..) => token.span,
-            (None, None, Some(token), _) => token.span,
-            (None, None, None, Some(abi)) => abi.extern_token.span,
-            (None, None, None, None) => sig.fn_token.span,
-        },
+    let qualifiers = match (&sig.constness, &sig.asyncness, &sig.unsafety, &sig.abi) {
+        (Some(token), ..) => token.span,
+        (None, Some(token), ..) => token.span,
+        (None, None, Some(token), _) => token.span,
+        (None, None, None, Some(abi)) => abi.extern_token.span,
+        (None, None, None, None) => sig.fn_token.span,
     };
+    let first = vis_span(&function.vis).unwrap_or(qualifiers);
     span_line(first)
+}
+
+/// The span of a visibility's first token (`pub`), if it has one.
+pub fn vis_span(vis: &Visibility) -> Option<Span> {
+    match vis {
+        Visibility::Public(token) => Some(token.span),
+        Visibility::Restricted(restricted) => Some(restricted.pub_token.span),
+        Visibility::Inherited => None,
+    }
 }
 
 /// The line on which a statement ends: that of its last token.

@@ -246,11 +246,25 @@ impl Core {
             return;
         }
         if row == usize::MAX {
-            if !self.closed.replace(true) {
-                self.step_at(t, t.lines.len() - 1, None);
-            }
-        } else if !self.closed.get() {
-            self.step_at(t, row, None);
+            self.close_at(t);
+        } else {
+            self.reach_at(t, row);
+        }
+    }
+
+    /// The function is returning: its `}` row starts (once), out of line as
+    /// [`step_at`](Self::step_at) is (see `Guard::close`).
+    pub(super) fn close_at(&self, t: Parts<'_>) {
+        if !self.closed.replace(true) {
+            self.step_at(t, t.lines.len() - 1, None);
+        }
+    }
+
+    /// Row `idx` is reached after code that may have left it running, unless the function is
+    /// returning (see `Guard::reach`).
+    pub(super) fn reach_at(&self, t: Parts<'_>, idx: usize) {
+        if !self.closed.get() {
+            self.step_at(t, idx, None);
         }
     }
 

@@ -87,9 +87,7 @@ impl Probes {
     /// See [`Guard::reach`].
     #[inline(never)]
     pub fn reach(self, idx: usize) {
-        if !self.core().closed.get() {
-            self.core().step_at(self.parts(), idx, None);
-        }
+        self.core().reach_at(self.parts(), idx);
     }
 
     /// See [`Guard::ret`].
@@ -102,10 +100,7 @@ impl Probes {
     /// See [`Guard::close`].
     #[inline(never)]
     fn close(self) {
-        if !self.core().closed.replace(true) {
-            let parts = self.parts();
-            self.core().step_at(parts, parts.lines.len() - 1, None);
-        }
+        self.core().close_at(self.parts());
     }
 
     /// See [`Guard::tail_mark`].
