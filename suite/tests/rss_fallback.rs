@@ -5,9 +5,17 @@
 
 use memory_profiler::profile;
 
+/// `t`, 20 ms later. The resident set size is read at most once per tick of the kernel's clock
+/// (1 to 10 ms), so a line that lasts longer than that is charged its own change however fast
+/// the machine touches the pages.
+fn after_a_tick<T>(t: T) -> T {
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    t
+}
+
 #[profile(stream = "../target/tmp/rss-fallback.txt")]
 fn touch_pages(mib: usize) -> usize {
-    let v = vec![1u8; mib << 20];
+    let v = after_a_tick(vec![1u8; mib << 20]);
     let sum: usize = v.iter().step_by(4096).map(|&b| b as usize).sum();
     sum
 }
@@ -22,7 +30,7 @@ fn falls_back_to_resident_set_size_with_a_note() {
     // have kept some pages from before, hence the margin): at least 48 MiB on that line.
     let line = report
         .lines()
-        .find(|l| l.ends_with("let v = vec![1u8; mib << 20];"))
+        .find(|l| l.ends_with("let v = after_a_tick(vec![1u8; mib << 20]);"))
         .unwrap();
     let increment: f64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
     assert!(increment > 48.0, "{report}");
