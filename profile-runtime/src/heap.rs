@@ -45,7 +45,14 @@ impl Measured {
     pub(crate) fn choose(threads: Threads) -> Measured {
         if alloc::allocator_installed() {
             Measured::counted(threads)
-        } else if external().is_some() {
+        } else {
+            Measured::uncounted()
+        }
+    }
+
+    /// The heap followed when the counting allocator is known not to be installed.
+    pub(crate) fn uncounted() -> Measured {
+        if external().is_some() {
             Measured::StatsAlloc
         } else {
             Measured::ResidentSetSize
@@ -145,17 +152,25 @@ fn sample_external() -> Sample {
 /// fiftieth of its time at most.
 #[cold]
 fn sample_rss() -> Sample {
-    let live = RSS.sample(|| {
-        // The first read opens the file (which may allocate): what that reaches passes through.
-        let _through = alloc::PassThrough::start();
-        resident_set_size()
-    });
+    let live = RSS.sample();
     Sample {
         live,
         peak: live,
-        events: u64::MAX,
-        ..Sample::default()
+        allocations: 0,
+        reallocations: 0,
+        allocated: 0,
+        events: rss_events(live),
     }
+}
+
+/// A resident set size as a sample's `events`: the figure, with the top bit set so that no
+/// count of the thread's counters (which the fast path of optimised probes compares, and
+/// which stay at 0 without the counting allocator) is ever equal to it. Two samples with the
+/// same figure have the same `events`: the probe between them has nothing to charge, and
+/// takes the path of a line that changed nothing (`Core::step_sampled`).
+#[inline(always)]
+fn rss_events(live: i64) -> u64 {
+    live as u64 | 1 << 63
 }
 
 /// The probes' resident set size, shared by the process's threads.
@@ -175,8 +190,8 @@ static RSS: RssSampler = RssSampler::new();
 /// the same call (or on its caller's line). memory_profiler's figures, read from the same
 /// counter, are approximate too. Between reads a probe costs a clock read.
 pub(crate) struct RssSampler {
-    /// The last figure read, in bytes.
-    last: std::sync::atomic::AtomicI64,
+    /// The last figure read, in bytes (an `i64`'s bits).
+    last: std::sync::atomic::AtomicU64,
     /// When the next read may happen, in nanoseconds on [`now`](Self::now)'s clock.
     next: std::sync::atomic::AtomicU64,
     /// The read count and their total time in nanoseconds (for the tests).
@@ -194,9 +209,9 @@ impl RssSampler {
     const SPACING: u64 = 49;
 
     pub(crate) const fn new() -> RssSampler {
-        use std::sync::atomic::{AtomicI64, AtomicU64};
+        use std::sync::atomic::AtomicU64;
         RssSampler {
-            last: AtomicI64::new(0),
+            last: AtomicU64::new(0),
             next: AtomicU64::new(0),
             reads: AtomicU64::new(0),
             read_nanos: AtomicU64::new(0),
@@ -211,32 +226,48 @@ impl RssSampler {
     /// tick, and a line that runs for a tick or longer is always charged its own change.
     fn now(&self) -> u64 {
         #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-        if let Some(nanos) = coarse_clock() {
-            return nanos.max(1);
+        {
+            let nanos = coarse_clock();
+            if nanos != 0 {
+                return nanos;
+            }
         }
         let epoch = *self.epoch.get_or_init(std::time::Instant::now);
         // Nanoseconds fit a u64 for 584 years; `max(1)` keeps 0 as "never read".
         (epoch.elapsed().as_nanos() as u64).max(1)
     }
 
-    /// The figure now, read with `read` if the wait since the last read is over. Threads may
-    /// read at the same time (each then stores what it read): the figure is the process's,
-    /// whoever reads it.
-    pub(crate) fn sample(&self, read: impl FnOnce() -> Option<i64>) -> i64 {
-        self.sample_with(|| self.now(), read)
+    /// The figure now, read from `/proc/self/statm` if the wait since the last read is over.
+    /// Threads may read at the same time (each then stores what it read): the figure is the
+    /// process's, whoever reads it. (Written without closures: unoptimised builds of the
+    /// runtime, those of `cargo test`, make each one a call.)
+    pub(crate) fn sample(&self) -> i64 {
+        let start = self.now();
+        if start < crate::relaxed::load_u64(&self.next) {
+            return crate::relaxed::load_u64(&self.last) as i64;
+        }
+        self.read(start, || self.now(), resident_set_size_untracked)
     }
 
-    /// [`sample`](Self::sample) with its clock (nanoseconds, never 0) given.
+    /// [`sample`](Self::sample) with its clock (nanoseconds, never 0) and reading given.
+    #[cfg(test)]
     fn sample_with(&self, now: impl Fn() -> u64, read: impl FnOnce() -> Option<i64>) -> i64 {
-        use std::sync::atomic::Ordering::Relaxed;
         let start = now();
-        if start < self.next.load(Relaxed) {
-            return self.last.load(Relaxed);
+        if start < self.next.load(std::sync::atomic::Ordering::Relaxed) {
+            return self.last.load(std::sync::atomic::Ordering::Relaxed) as i64;
         }
+        self.read(start, now, read)
+    }
+
+    /// Reads the figure (the wait is over at `start`) and sets the next wait.
+    #[cold]
+    #[inline(never)]
+    fn read(&self, start: u64, now: impl Fn() -> u64, read: impl FnOnce() -> Option<i64>) -> i64 {
+        use std::sync::atomic::Ordering::Relaxed;
         let live = read().unwrap_or(0);
         let end = now();
         let cost = end.saturating_sub(start);
-        self.last.store(live, Relaxed);
+        self.last.store(live as u64, Relaxed);
         let wait = cost
             .saturating_mul(Self::SPACING)
             .clamp(Self::MIN_WAIT, Self::MAX_WAIT);
@@ -327,9 +358,9 @@ impl<A: std::alloc::GlobalAlloc> ExternalStats for stats_alloc::StatsAlloc<A> {
 }
 
 /// `CLOCK_MONOTONIC_COARSE` in nanoseconds, read through the C library's `clock_gettime`
-/// (which std links on Linux; the vDSO answers it without a system call). `None` if it fails.
+/// (which std links on Linux; the vDSO answers it without a system call). 0 if it fails.
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn coarse_clock() -> Option<u64> {
+fn coarse_clock() -> u64 {
     #[repr(C)]
     struct Timespec {
         sec: i64,
@@ -344,7 +375,17 @@ fn coarse_clock() -> Option<u64> {
     // 64-bit Linux (glibc and musl alike) is two 64-bit fields, `Timespec`'s layout; `time`
     // lives across the call. It reads nothing else and keeps no pointer.
     let done = unsafe { clock_gettime(CLOCK_MONOTONIC_COARSE, &mut time) };
-    (done == 0).then(|| time.sec as u64 * 1_000_000_000 + time.nsec as u64)
+    if done != 0 {
+        return 0;
+    }
+    time.sec as u64 * 1_000_000_000 + time.nsec as u64
+}
+
+/// [`resident_set_size`], for the probes: the first read opens the file (which may allocate),
+/// and what that reaches passes through.
+fn resident_set_size_untracked() -> Option<i64> {
+    let _through = alloc::PassThrough::start();
+    resident_set_size()
 }
 
 /// The resident set size of this process in bytes, from `/proc/self/statm` (as psutil, and so

@@ -91,6 +91,23 @@ pub fn load_u8(atomic: &std::sync::atomic::AtomicU8) -> u8 {
     atomic.load(Relaxed)
 }
 
+/// A relaxed atomic load of a process-wide `u64` (as [`load_u8`]).
+#[inline(always)]
+pub fn load_u64(atomic: &AtomicU64) -> u64 {
+    #[cfg(all(target_arch = "x86_64", debug_assertions, not(miri)))]
+    {
+        let value: u64;
+        // SAFETY: the pointer is valid and aligned for a `u64` (a live `AtomicU64`); an
+        // aligned 8-byte `mov` is an atomic load on x86-64.
+        unsafe {
+            std::arch::asm!("mov {value}, qword ptr [{ptr}]", ptr = in(reg) atomic.as_ptr(), value = out(reg) value, options(nostack, preserves_flags, readonly));
+        }
+        value
+    }
+    #[cfg(not(all(target_arch = "x86_64", debug_assertions, not(miri))))]
+    atomic.load(Relaxed)
+}
+
 impl U64 {
     pub const fn new(value: u64) -> Self {
         U64(UnsafeCell::new(value))

@@ -96,12 +96,8 @@ impl LineCell {
 /// A profiled function's table: one cell per source line (from the attribute's to the closing
 /// brace's), and the state of its calls in progress. A function's table is thread-local, or,
 /// for an `async fn`, owned by the call (its future may move between threads).
-///
-/// `repr(C)`: the lines follow the head at an offset that does not depend on `N`, so that the
-/// table can be reached through a pointer that does not say its `N` ([`Parts::of_table`]).
 #[doc(hidden)]
 #[derive(Debug)]
-#[repr(C)]
 pub struct Table<const N: usize> {
     pub(crate) head: Head,
     pub(crate) lines: [LineCell; N],
@@ -122,7 +118,7 @@ impl<const N: usize> Table<N> {
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Table {
-            head: Head::new(N),
+            head: Head::new(),
             lines: [const { LineCell::new() }; N],
         }
     }
@@ -155,14 +151,11 @@ pub struct Head {
     pub(crate) registered: Flag,
     /// The interval of the innermost call in progress on this table.
     pub(crate) run: Run,
-    /// The table's number of lines (its `N`).
-    rows: usize,
 }
 
 impl Head {
-    const fn new(rows: usize) -> Self {
+    const fn new() -> Self {
         Head {
-            rows,
             depth: U64::new(0),
             entry: I64::new(i64::MIN),
             peak: I64::new(0),
@@ -182,26 +175,7 @@ pub(crate) struct Parts<'a> {
     pub(crate) lines: &'a [LineCell],
 }
 
-impl<'a> Parts<'a> {
-    /// The table that `table` points to, whatever its `N`.
-    ///
-    /// # Safety
-    /// `table` must point to a live [`Table`] (of any `N`), which outlives `'a`, and carry the
-    /// whole table's provenance (be cast from a `*const Table<N>`, not made from a reference to
-    /// its head).
-    #[cfg_attr(not(debug_assertions), allow(dead_code))]
-    pub(crate) unsafe fn of_table(table: *const Head) -> Parts<'a> {
-        let offset = std::mem::offset_of!(Table<0>, lines);
-        // SAFETY: `table` points to a `Table<N>` (the caller's contract), which is `repr(C)`:
-        // its head is first, at offset 0, and its `N == head.rows` lines (`Table::new`) start
-        // `offset` bytes after it whatever `N` is. It lives for `'a`.
-        unsafe {
-            let head = &*table;
-            let first = table.cast::<u8>().add(offset).cast::<LineCell>();
-            let lines = std::slice::from_raw_parts(first, head.rows);
-            Parts { head, lines }
-        }
-    }
+impl Parts<'_> {
     /// Charges the running line what happened since its interval started.
     pub(crate) fn charge_running(self, now: &Sample) {
         let run = &self.head.run;

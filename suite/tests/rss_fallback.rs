@@ -40,6 +40,37 @@ fn falls_back_to_resident_set_size_with_a_note() {
     ));
 }
 
+#[profile(stream = "../target/tmp/rss-fallback-loop.txt")]
+fn count_up(n: u64) -> u64 {
+    let mut total = 0;
+    for i in 0..n {
+        total += i;
+    }
+    total
+}
+
+/// Between two reads of the resident set size the probes take the path of a line that
+/// changed nothing: every occurrence is still counted.
+#[test]
+fn occurrences_are_counted_between_reads() {
+    std::fs::create_dir_all("../target/tmp").unwrap();
+    assert_eq!(count_up(100_000), 4_999_950_000);
+    let report = std::fs::read_to_string("../target/tmp/rss-fallback-loop.txt").unwrap();
+    let occurrences = |text: &str| -> u64 {
+        let line = report.lines().find(|l| l.ends_with(text)).unwrap();
+        line.split_whitespace()
+            .nth(5)
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(occurrences("for i in 0..n {"), 100_001, "{report}");
+    assert_eq!(occurrences("total += i;"), 100_000, "{report}");
+    assert_eq!(occurrences("    }"), 100_000, "{report}");
+    assert_eq!(occurrences("total"), 1, "{report}");
+}
+
 fn panic_message(result: std::thread::Result<impl Sized>) -> String {
     let err = result.err().expect("it panicked");
     err.downcast_ref::<&str>()

@@ -185,10 +185,24 @@ pub(crate) struct Sample {
     pub reallocations: u64,
     /// Bytes allocated so far (the new sizes of reallocations included).
     pub allocated: u64,
+    /// What a probe compares with the same field of the sample that started the running
+    /// line's interval: equal, nothing happened since (see `Sample::unchanged_since`).
     /// For the thread's heap: its bytes moved (allocated plus freed) so far, which every
-    /// allocator event raises; `u64::MAX`, which no count reaches, for other heaps, so that
-    /// their probes never take the "nothing happened" path.
+    /// allocator event raises. For the resident set size: the figure with the top bit set
+    /// (see `heap::rss_events`), which no count of the thread's reaches. `u64::MAX`, which no
+    /// count reaches either, for the other heaps, so that their probes never take the
+    /// "nothing happened" path.
     pub events: u64,
+}
+
+impl Sample {
+    /// Whether the heap is as it was at the sample whose `events` were `events`: the thread's
+    /// heap with no allocator event since, or the same resident set size. Never for the other
+    /// heaps (`u64::MAX`).
+    #[inline(always)]
+    pub(crate) fn unchanged_since(&self, events: u64) -> bool {
+        self.events == events && events != u64::MAX
+    }
 }
 
 /// Reads this thread's heap and restarts its peak at the current live total.

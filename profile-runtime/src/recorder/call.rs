@@ -133,7 +133,8 @@ impl Core {
         let source = match alloc::installed_known() {
             // Known (after the first call of the process): no work of the profiler's own.
             Some(true) => Measured::counted(meta.options.threads),
-            _ => Core::choose(meta),
+            Some(false) => Measured::uncounted(),
+            None => Core::choose(meta),
         };
         t.head.measured.set(source.code());
         let end = crate::run::end_of_call(meta, t, counters);
@@ -275,6 +276,15 @@ impl Core {
             return;
         }
         let now = self.sample();
+        if now.unchanged_since(t.head.run.events.get()) {
+            // The resident set size, the same figure as when the running line started: nothing
+            // to charge, as on the fast path (see `Sample::events`).
+            let run = &t.head.run;
+            let before = t.lines[idx].start(run.live.get(), count);
+            run.mem_before.set(before);
+            run.cur.set(idx as u64);
+            return;
+        }
         t.charge_running(&now);
         t.start_line(idx, count, &now);
     }
@@ -311,7 +321,10 @@ impl Core {
                 run.unchanged()
             } else {
                 let now = self.sample();
-                t.charge_running(&now);
+                // (The same resident set size as when the line started: nothing to charge.)
+                if !now.unchanged_since(run.events.get()) {
+                    t.charge_running(&now);
+                }
                 now
             };
             if !self.closed.get() && !panicking {

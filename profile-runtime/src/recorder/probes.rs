@@ -17,7 +17,7 @@ use crate::table::Table;
 #[cfg(debug_assertions)]
 use {
     super::call::Core,
-    crate::table::{Head, Parts},
+    crate::table::{Head, LineCell, Parts},
 };
 
 impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
@@ -32,19 +32,20 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     #[cfg(debug_assertions)]
     #[inline(always)]
     pub fn probes(&self) -> Probes {
+        let table = self.table();
         Probes {
             core: &self.core,
-            // The whole table's pointer, cast (a reference to its head would not reach its
-            // lines).
-            table: (self.table() as *const Table<N>).cast::<Head>(),
+            head: &table.head,
+            lines: &table.lines as *const [LineCell; N] as *const [LineCell],
         }
     }
 }
 
 /// The probes of one call in an unoptimised build (see [`Guard::probes`]).
 ///
-/// Two raw pointers, so that it is passed in two registers and borrows nothing (a table's
-/// lines are found without its `N`: `Parts::of_table`). The handle is a local of the
+/// Raw pointers, so that it borrows nothing, which the borrow checker of the user's crate
+/// would have to check (the lines are a slice: the table seen without its `N`, with the
+/// length made when the handle is). The handle is a local of the
 /// function's body (named with mixed-site hygiene, which the user's code cannot name), made
 /// from the call's guard, which outlives the body and does not move while it runs (it is the
 /// scrutinee of the `match` the body is the arm of). A function's table is its thread's, and
@@ -54,8 +55,9 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
 #[derive(Clone, Copy)]
 pub struct Probes {
     core: *const Core,
-    /// The call's table, a `Table<N>` seen as its first field.
-    table: *const Head,
+    /// The call's table: its head and its lines.
+    head: *const Head,
+    lines: *const [LineCell],
 }
 
 #[cfg(debug_assertions)]
@@ -67,9 +69,15 @@ impl Probes {
     }
 
     fn parts(&self) -> Parts<'_> {
-        // SAFETY: the call's table, cast from its pointer, which is the thread's and outlives
-        // the call (see `Probes`).
-        unsafe { Parts::of_table(self.table) }
+        // SAFETY: the call's table, which is the thread's and outlives the call (see
+        // `Probes`). (Not `slice::from_raw_parts`, whose checks are calls in the unoptimised
+        // builds this handle is for.)
+        unsafe {
+            Parts {
+                head: &*self.head,
+                lines: &*self.lines,
+            }
+        }
     }
 
     /// See [`Guard::line`].
