@@ -236,6 +236,7 @@ impl ToTokens for FnMeta {
                 attribute_row: #attribute_row,
                 lines: &[#(#lines),*],
                 options: #options,
+                slot: #p::Slot::NEW,
             }
         });
     }

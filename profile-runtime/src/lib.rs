@@ -27,6 +27,8 @@ mod heap;
 mod recorder;
 // A profiled function's table: a cell per source line, the calls in progress.
 mod table;
+// The thread's tables of unoptimised builds, by function number.
+mod registry;
 // The run-wide store of `report = "exit"`: tables summed, written at exit.
 mod run;
 // The `mprof run` timeline: a `FUNC` line per long enough call.
@@ -93,32 +95,36 @@ pub mod __private {
     pub use crate::baseline::{Tolerance, Tolerances};
     pub use crate::limit::{limit_switched_off, LimitGuard, Limits};
     pub use crate::recorder::{
-        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark, ThreadTable,
+        AsyncGuard, AsyncTailMark, Guard, Owned, Polled, TableKey, TailMark,
     };
     #[cfg(debug_assertions)]
     pub use crate::recorder::{Probes, ProbesMark};
+    pub use crate::registry::Registered;
     pub use crate::snapshots::Baseline;
-    pub use crate::spec::{FnMeta, Format, Options, SelfType, Stream, Threads, Unit, When};
+    pub use crate::spec::{FnMeta, Format, Options, SelfType, Slot, Stream, Threads, Unit, When};
     pub use crate::table::{SharedTable, Table};
     /// Through here, so that the expansion also compiles in `#![no_std]` crates, where `::std`
     /// is not in the extern prelude.
     pub use std::thread_local;
 }
 
-/// The start of a call of a profiled function (not an `async fn`): the function's
-/// thread-local table of `$rows` lines, the key that reaches it, and the call's guard. What
-/// `#[profile]` writes at the top of a function, kept here so that the attribute emits a few
-/// tokens instead of all of these for each function (a crate with `#[profile]` on every
-/// function pays for each token it emits).
+/// The start of a call of a profiled function (not an `async fn`): the key that reaches the
+/// function's table, and the call's guard. What `#[profile]` writes at the top of a function,
+/// kept here so that the attribute emits a few tokens instead of all of these for each
+/// function (a crate with `#[profile]` on every function pays for each token it emits).
 ///
-/// The key is, in optimised builds, a zero-sized type of the function's own, which reaches
-/// the table without an indirect call at every probe; in unoptimised builds, the table's
-/// `LocalKey` (`ThreadTable`, generic over the size only), so that functions with tables of
-/// the same size share their guard's code.
+/// In optimised builds, the table is a `thread_local!` of the function's own, and the key a
+/// zero-sized type of its own, which reaches the table without an indirect call or a lookup
+/// at every probe. In unoptimised builds (those of `cargo test`, which type-check and compile
+/// each `thread_local!` for a millisecond), the table is the thread's in the runtime's
+/// registry, found by the function's number in `$meta` when the call starts
+/// ([`Registered`](crate::__private::Registered)); the key is generic over the size only, so
+/// functions with tables of the same size share their guard's code.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __enter {
     ($rows:literal, $meta:expr) => {{
+        #[cfg(not(debug_assertions))]
         $crate::__private::thread_local! {
             static TABLE: $crate::__private::Table<$rows> =
                 const { $crate::__private::Table::<$rows>::NEW };
@@ -136,9 +142,9 @@ macro_rules! __enter {
             }
         }
         #[cfg(not(debug_assertions))]
-        const KEY: Key = Key;
+        let key = Key;
         #[cfg(debug_assertions)]
-        const KEY: $crate::__private::ThreadTable<$rows> = $crate::__private::ThreadTable(&TABLE);
-        $crate::__private::Guard::<_, $rows>::enter($meta, KEY)
+        let key = $crate::__private::Registered::<$rows>::new($meta);
+        $crate::__private::Guard::<_, $rows>::enter($meta, key)
     }};
 }

@@ -1,8 +1,9 @@
 //! The per-line recorder behind `#[profile]`: tables, probes and the guard of each call.
 //!
-//! Each profiled function owns a thread-local [`Table`] with one [`LineCell`] per source line
-//! (from the attribute's line to the closing brace), and each call keeps a [`Guard`] on its
-//! stack. A probe closes the interval of the line that was running, charging it what the heap
+//! Each profiled function has a table per thread ([`Table`]: one [`LineCell`] per source line,
+//! from the attribute's line to the closing brace; a `thread_local!` of its own in optimised
+//! builds, the thread's in the runtime's registry in unoptimised ones, `crate::registry`),
+//! and each call keeps a [`Guard`] on its stack. A probe closes the interval of the line that was running, charging it what the heap
 //! did since the line started, and opens the next line's interval: a few thread-local reads
 //! and writes into a fixed table, with no hashing, locking or allocation. An `async fn` call
 //! owns its table instead ([`Owned`]), as its future may move between threads.
@@ -25,8 +26,8 @@
 //! fn f() -> usize {
 //!     let guard = {
 //!         static META: FnMeta = FnMeta { .. };
-//!         enter!(4, &META)   // thread_local!(static TABLE: Table<4> = ..), the key that
-//!     };                     // reaches it, and `Guard::enter(&META, key)` (see `enter!`)
+//!         enter!(4, &META)   // the key that reaches the thread's table of 4 lines (a
+//!     };                     // thread_local! or the registry's), `Guard::enter(&META, key)`
 //!     let probes = guard.probes();   // the guard, or in unoptimised builds a non-generic
 //!     probes.line(1);                // handle (`Probes`)
 //!     let v = vec![0u8; 10];
@@ -259,10 +260,11 @@ impl<K: TableKey<Table<N>>, const N: usize> Drop for TailMark<'_, K, N> {
     }
 }
 
-/// Reaches a profiled function's table. For a function, the macro implements it on a
-/// zero-sized type of its own whose `with` reaches a thread-local [`Table`] by a direct
-/// thread-local access (a `&LocalKey` would be an indirect call per probe); an `async fn`
-/// call owns its table ([`Owned`]).
+/// Reaches a profiled function's table. For a function in an optimised build, the macro
+/// implements it on a zero-sized type of its own whose `with` reaches a thread-local
+/// [`Table`] by a direct thread-local access (a `&LocalKey` would be an indirect call per
+/// probe); in an unoptimised build the key is the table found in the thread's registry
+/// (`Registered`, `crate::registry`); an `async fn` call owns its table ([`Owned`]).
 #[doc(hidden)]
 pub trait TableKey<T> {
     /// Whether the table is a thread's (a `thread_local!`), which lives as long as the thread,
@@ -276,21 +278,6 @@ pub trait TableKey<T> {
     #[inline(always)]
     fn own(&self) -> Option<&T> {
         None
-    }
-}
-
-/// A function's thread-local table, reached through its `LocalKey`: the key of unoptimised
-/// builds, which is generic over the table's size only, so that the functions of a crate with
-/// tables of the same size share one copy of their guard's code (the zero-sized key type of
-/// each function, which optimised builds use to reach the table without an indirect call,
-/// makes a copy per function).
-#[doc(hidden)]
-pub struct ThreadTable<const N: usize>(pub &'static std::thread::LocalKey<Table<N>>);
-
-impl<const N: usize> TableKey<Table<N>> for ThreadTable<N> {
-    #[inline(always)]
-    fn with<R>(&self, f: impl FnOnce(&Table<N>) -> R) -> R {
-        self.0.with(f)
     }
 }
 

@@ -155,6 +155,22 @@ thread_local! {
     static THREAD: ThreadMark = const { ThreadMark(Cell::new(false)) };
 }
 
+/// A table the store lists is about to be freed (its thread is ending: the registry of
+/// unoptimised builds, `crate::registry`): the store takes its figures and forgets it.
+pub(crate) fn unlist(head: *const Head) {
+    crate::alloc::untracked(|| {
+        let mut store = store();
+        let store = &mut *store;
+        if let Some(i) = store.listed.iter().position(|l| std::ptr::eq(l.head, head)) {
+            let listed = store.listed.swap_remove(i);
+            // SAFETY: the lock is held.
+            let t = unsafe { listed.parts() };
+            store.absorb(listed.meta, t, true);
+            t.head.registered.set(false);
+        }
+    });
+}
+
 /// What the end of an outermost call of `meta` does (see [`End`]), deciding it at the call's
 /// start: report at once (per call, held for a limit, or inside a `capture`), keep the
 /// figures in the thread's table (listing it if needed), or fold them into the store.

@@ -4,6 +4,8 @@
 //! the `FUNC` line of the `.dat` file ([`func_line`], [`read_func_line`]). This module imports
 //! nothing else of the crate; everything else imports it.
 
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
 /// The unit of a report's figures (`#[profile(unit = "KiB")]`). The default is MiB, as in
 /// memory_profiler.
 ///
@@ -135,6 +137,43 @@ pub struct FnMeta {
     /// The source lines from `first_line` to the closing brace.
     pub lines: &'static [&'static str],
     pub options: Options,
+    /// The function's number, for the registry of unoptimised builds (`crate::registry`).
+    pub slot: Slot,
+}
+
+/// A profiled function's number in the process, given at its first call: its place in each
+/// thread's registry (`crate::registry`). (0: not given yet; the number is the value minus one.)
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Slot(AtomicUsize);
+
+impl Slot {
+    /// A function without a number yet: what each `FnMeta` starts with.
+    // Interior mutability is the point: each use is a function's own slot.
+    #[allow(clippy::declare_interior_mutable_const)]
+    pub const NEW: Slot = Slot(AtomicUsize::new(0));
+
+    /// The function's number.
+    #[inline]
+    pub(crate) fn index(&self) -> usize {
+        let n = self.0.load(Relaxed);
+        if n != 0 {
+            return n - 1;
+        }
+        self.give()
+    }
+
+    #[cold]
+    fn give(&self) -> usize {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        let n = NEXT.fetch_add(1, Relaxed);
+        // Two threads may call the function for the first time at once: the first number
+        // stored is the function's (the other is never used).
+        match self.0.compare_exchange(0, n, Relaxed, Relaxed) {
+            Ok(_) => n - 1,
+            Err(given) => given - 1,
+        }
+    }
 }
 
 /// The type of `self` of a method annotated on its own (`#[profile]` on the method, not on its

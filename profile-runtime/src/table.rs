@@ -96,8 +96,13 @@ impl LineCell {
 /// A profiled function's table: one cell per source line (from the attribute's to the closing
 /// brace's), and the state of its calls in progress. A function's table is thread-local, or,
 /// for an `async fn`, owned by the call (its future may move between threads).
+///
+/// `repr(C)`: the lines follow the head at an offset that does not depend on `N`, so that the
+/// registry of unoptimised builds can make a table of any size without instantiating anything
+/// for it (`crate::registry`).
 #[doc(hidden)]
 #[derive(Debug)]
+#[repr(C)]
 pub struct Table<const N: usize> {
     pub(crate) head: Head,
     pub(crate) lines: [LineCell; N],
@@ -154,7 +159,7 @@ pub struct Head {
 }
 
 impl Head {
-    const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Head {
             depth: U64::new(0),
             entry: I64::new(i64::MIN),

@@ -199,28 +199,29 @@ impl Drop for CaptureScope {
 }
 
 /// A finished report, kept by the `limit` guard holding it or the innermost `capture` of the
-/// thread; `Some(report)` when neither takes it (it is then written), `None` when one did or
-/// the thread is being torn down (nowhere to capture: skipped quietly).
+/// thread; `Some(report)` when neither takes it (it is then written), also while the thread is
+/// being torn down (a call made by a thread-local's destructor, when this thread's captures
+/// are gone: none can be open then).
 pub(super) fn take(report: Report, options: &Options) -> Option<Report> {
     if matches!(options.stream, Stream::Held) {
         let _ = HELD.try_with(|held| *held.borrow_mut() = Some(report));
         return None;
     }
-    CAPTURES
-        .try_with(|c| match c.try_borrow_mut() {
-            Ok(mut scopes) => match scopes.last_mut() {
-                Some(top) => {
-                    if top.relative {
-                        top.reports.add(report.into_relative());
-                    } else {
-                        top.reports.add(report);
-                    }
-                    None
-                }
-                None => Some(report),
-            },
-            Err(_) => Some(report),
-        })
-        .ok()
-        .flatten()
+    let mut report = Some(report);
+    let _ = CAPTURES.try_with(|c| {
+        let Ok(mut scopes) = c.try_borrow_mut() else {
+            return;
+        };
+        let Some(top) = scopes.last_mut() else {
+            return;
+        };
+        if let Some(taken) = report.take() {
+            if top.relative {
+                top.reports.add(taken.into_relative());
+            } else {
+                top.reports.add(taken);
+            }
+        }
+    });
+    report
 }

@@ -121,3 +121,43 @@ fn reports_of_concurrent_threads_never_interleave() {
         assert_eq!(lines.len(), 11, "{block}");
     }
 }
+
+#[profile(stream = "../target/tmp/threads-teardown.txt", unit = "B")]
+fn at_teardown(n: usize) -> usize {
+    let v = vec![0u8; n];
+    v.len()
+}
+
+struct CallsOnDrop;
+
+impl Drop for CallsOnDrop {
+    fn drop(&mut self) {
+        assert_eq!(at_teardown(2048), 2048);
+    }
+}
+
+thread_local!(static LATE: std::cell::Cell<Option<CallsOnDrop>> = const { std::cell::Cell::new(None) });
+
+/// A thread-local destructor that runs after the profiler's own (which, in unoptimised builds,
+/// free the thread's tables) calls a profiled function: the call gets a table of its own and
+/// reports exactly.
+#[test]
+fn a_call_while_the_thread_is_torn_down_reports() {
+    std::fs::create_dir_all("../target/tmp").unwrap();
+    let _ = std::fs::remove_file("../target/tmp/threads-teardown.txt");
+    std::thread::spawn(|| {
+        // Registered first, so destroyed last (after the profiler's, first used below).
+        LATE.with(|late| late.set(Some(CallsOnDrop)));
+        assert_eq!(at_teardown(1024), 1024);
+    })
+    .join()
+    .unwrap();
+    let text = std::fs::read_to_string("../target/tmp/threads-teardown.txt").unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.ends_with("let v = vec![0u8; n];"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows[0].contains(" 1,024 B           1 "), "{text}");
+    assert!(rows[1].contains(" 2,048 B           1 "), "{text}");
+}
