@@ -195,8 +195,8 @@ pub struct Registered<const N: usize> {
 }
 
 impl<const N: usize> Registered<N> {
-    /// The thread's table of the function of `meta`.
-    #[inline(always)]
+    /// The thread's table of the function of `meta`. (A call, compiled once per table size,
+    /// rather than inlined into every function of an unoptimised build.)
     pub fn new(meta: &'static FnMeta) -> Self {
         let (head, own) = find(&meta.slot, N);
         Registered {

@@ -29,8 +29,9 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
     }
 
     /// The probes' receiver: a handle on the call's state and table, whose probes are calls.
+    /// (A call itself, compiled once per table size, rather than inlined into every function
+    /// of an unoptimised build.)
     #[cfg(debug_assertions)]
-    #[inline(always)]
     pub fn probes(&self) -> Probes {
         let table = self.table();
         Probes {
@@ -82,45 +83,45 @@ impl Probes {
 
     /// See [`Guard::line`].
     #[inline(never)]
-    pub fn line(self, idx: usize) {
+    pub fn line(&self, idx: usize) {
         self.core().step_at(self.parts(), idx, Some(true));
     }
 
     /// See [`Guard::resume`].
     #[inline(never)]
-    pub fn resume(self, idx: usize) {
+    pub fn resume(&self, idx: usize) {
         self.core().step_at(self.parts(), idx, Some(false));
     }
 
     /// See [`Guard::reach`].
     #[inline(never)]
-    pub fn reach(self, idx: usize) {
+    pub fn reach(&self, idx: usize) {
         self.core().reach_at(self.parts(), idx);
     }
 
     /// See [`Guard::ret`].
     #[inline(always)]
-    pub fn ret<T>(self, value: T) -> T {
+    pub fn ret<T>(&self, value: T) -> T {
         self.close();
         value
     }
 
     /// See [`Guard::close`].
     #[inline(never)]
-    fn close(self) {
+    fn close(&self) {
         self.core().close_at(self.parts());
     }
 
     /// See [`Guard::tail_mark`].
     #[inline(always)]
-    pub fn tail_mark(self) -> ProbesMark {
+    pub fn tail_mark(&self) -> ProbesMark {
         self.block_mark(usize::MAX)
     }
 
     /// See [`Guard::block_mark`].
     #[inline(always)]
-    pub fn block_mark(self, row: usize) -> ProbesMark {
-        ProbesMark { probes: self, row }
+    pub fn block_mark(&self, row: usize) -> ProbesMark {
+        ProbesMark { probes: *self, row }
     }
 }
 
