@@ -139,15 +139,13 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
         let run = &t.head.run;
         let count = match count {
             Some(count) => count,
-            None => run.cur.get() != idx as u64,
+            None => run.row() != idx,
         };
         if self.core.events() != run.events.get() {
             self.core.step_sampled(t.parts(), idx, count);
             return;
         }
-        let before = t.lines[idx].start(run.live.get(), count);
-        run.mem_before.set(before);
-        run.cur.set(idx as u64);
+        run.begin(&t.lines[idx], idx, run.live.get(), count);
     }
 
     /// A statement starts on row `idx`: one more occurrence of that line.

@@ -52,20 +52,15 @@ impl LineCell {
         self.occ.set(0);
     }
 
-    /// An occurrence of this line starts with the heap at `live`: counted, and `live` taken as
-    /// its Mem usage until it ends otherwise (if nothing is allocated or freed before the next
-    /// probe, the heap after the line is the heap before it). Returns the Mem usage from before
-    /// this occurrence, which `charge` needs if the line does change the heap.
+    /// The last occurrence of this line, the closing brace of a call that ends (left by `?`):
+    /// counted, with the heap at `live` after it. (Other occurrences start with
+    /// [`Run::begin`], as the running line.)
     #[inline(always)]
-    pub(crate) fn start(&self, live: i64, count: bool) -> i64 {
-        let before = self.mem.get();
-        if live > before {
+    pub(crate) fn end_at(&self, live: i64) {
+        if live > self.mem.get() {
             self.mem.set(live);
         }
-        if count {
-            self.occ.set(self.occ.get() + 1);
-        }
-        before
+        self.occ.set(self.occ.get() + 1);
     }
 
     /// Charges this line the interval `run` started, up to `now`.
@@ -77,7 +72,13 @@ impl LineCell {
                 .get()
                 .wrapping_add(now.live.wrapping_sub(start_live)),
         );
-        let before = run.mem_before.get();
+        // The line's Mem usage from before this occurrence: what `Run::begin` kept if the
+        // occurrence raised it, else the cell's.
+        let before = if run.cur.get() & RAISED != 0 {
+            run.mem_before.get()
+        } else {
+            self.mem.get()
+        };
         self.mem
             .set(if before > now.live { before } else { now.live });
         let peak = now.peak.wrapping_sub(start_live);
@@ -184,7 +185,7 @@ impl Parts<'_> {
     /// Charges the running line what happened since its interval started.
     pub(crate) fn charge_running(self, now: &Sample) {
         let run = &self.head.run;
-        let cur = run.cur.get() as usize;
+        let cur = run.row();
         if cur < self.lines.len() {
             self.lines[cur].charge(run, now);
         }
@@ -198,13 +199,11 @@ impl Parts<'_> {
     pub(crate) fn start_line(self, idx: usize, count: bool, now: &Sample) {
         // (Without closures or helpers of the standard library, which are calls in unoptimised
         // builds, as every hot path of the recorder.)
-        let before = if idx < self.lines.len() {
-            self.lines[idx].start(now.live, count)
+        if idx < self.lines.len() {
+            self.head.run.begin(&self.lines[idx], idx, now.live, count);
         } else {
-            0
-        };
-        self.head.run.mem_before.set(before);
-        self.head.run.cur.set(idx as u64);
+            self.head.run.cur.set(idx as u64);
+        }
         self.head.run.restart(now);
     }
 
@@ -275,6 +274,9 @@ impl Parts<'_> {
     }
 }
 
+/// In [`Run::cur`]: the running occurrence raised its row's Mem usage (see [`Run::begin`]).
+pub(crate) const RAISED: u64 = 1 << 63;
+
 /// An outer call paused by a nested call of the same function.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Paused {
@@ -293,6 +295,7 @@ pub(crate) struct Paused {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Run {
+    /// The running row, with [`RAISED`] set if its occurrence raised the row's Mem usage.
     pub(crate) cur: U64,
     pub(crate) live: I64,
     pub(crate) allocs: U64,
@@ -300,7 +303,8 @@ pub struct Run {
     pub(crate) allocated: U64,
     /// `Sample::events` when the interval started.
     pub(crate) events: U64,
-    /// The running line's Mem usage from before its current occurrence.
+    /// The running line's Mem usage from before its current occurrence, when that occurrence
+    /// raised it ([`RAISED`] in `cur`); else the cell's own `mem` is that figure.
     pub(crate) mem_before: I64,
     /// The highest heap seen by this call's probes.
     pub(crate) max_peak: I64,
@@ -317,6 +321,33 @@ impl Run {
             events: U64::new(u64::MAX),
             mem_before: I64::new(0),
             max_peak: I64::new(0),
+        }
+    }
+
+    /// The running row.
+    #[inline(always)]
+    pub(crate) fn row(&self) -> usize {
+        (self.cur.get() & !RAISED) as usize
+    }
+
+    /// Row `idx` (`cell`) starts an occurrence (counted if `count`) with the heap at `live`:
+    /// `live` is taken as its Mem usage until it ends otherwise (if nothing is allocated or
+    /// freed before the next probe, the heap after the line is the heap before it). Only when
+    /// that raises the row's Mem usage is the figure from before kept, for `charge` if the line
+    /// does change the heap, and [`RAISED`] set: in a loop whose lines reach the same heap at
+    /// every pass, a probe stores two words (the count, the running row).
+    #[inline(always)]
+    pub(crate) fn begin(&self, cell: &LineCell, idx: usize, live: i64, count: bool) {
+        let mem = cell.mem.get();
+        if live > mem {
+            cell.mem.set(live);
+            self.mem_before.set(mem);
+            self.cur.set(idx as u64 | RAISED);
+        } else {
+            self.cur.set(idx as u64);
+        }
+        if count {
+            cell.occ.set(cell.occ.get() + 1);
         }
     }
 

@@ -226,15 +226,13 @@ impl Core {
         let run = &t.head.run;
         let count = match count {
             Some(count) => count,
-            None => run.cur.get() != idx as u64,
+            None => run.row() != idx,
         };
         if self.events() != run.events.get() {
             self.step_sampled(t, idx, count);
             return;
         }
-        let before = t.lines[idx].start(run.live.get(), count);
-        run.mem_before.set(before);
-        run.cur.set(idx as u64);
+        run.begin(&t.lines[idx], idx, run.live.get(), count);
     }
 
     /// A tail mark dropped (see `TailMark`), out of line as [`step_at`](Self::step_at) is:
@@ -280,9 +278,7 @@ impl Core {
             // The resident set size, the same figure as when the running line started: nothing
             // to charge, as on the fast path (see `Sample::events`).
             let run = &t.head.run;
-            let before = t.lines[idx].start(run.live.get(), count);
-            run.mem_before.set(before);
-            run.cur.set(idx as u64);
+            run.begin(&t.lines[idx], idx, run.live.get(), count);
             return;
         }
         t.charge_running(&now);
@@ -330,7 +326,7 @@ impl Core {
             if !self.closed.get() && !panicking {
                 // Left by `?`: the closing brace still ends the call, with the heap as it is now.
                 if let Some(cell) = t.lines.last() {
-                    cell.start(now.live, true);
+                    cell.end_at(now.live);
                 }
             }
             let mut call_peak = head.run.max_peak.get();
@@ -341,7 +337,7 @@ impl Core {
                 Some(outer) => {
                     // The outer call's line goes on from here; the heap it reached while it
                     // waited for this call counts for its Peak.
-                    if let Some(cell) = t.lines.get(outer.cur as usize) {
+                    if let Some(cell) = t.lines.get((outer.cur & !crate::table::RAISED) as usize) {
                         let peak = call_peak.wrapping_sub(outer.start_live);
                         if peak > cell.peak.get() {
                             cell.peak.set(peak);
