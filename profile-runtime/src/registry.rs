@@ -88,7 +88,7 @@ fn make(rows: usize) -> *mut Head {
 ///
 /// # Safety
 /// `head` comes from `make(rows)`, and nothing uses the table any more.
-unsafe fn free(head: *mut Head, rows: usize) {
+unsafe extern "C" fn free(head: *mut Head, rows: usize) {
     if let Some((layout, _)) = layout(rows) {
         // SAFETY: allocated from `System` with this layout (the caller's contract); its cells
         // need no drop.
@@ -198,31 +198,44 @@ impl<const N: usize> Registered<N> {
     /// The thread's table of the function of `meta`. (A call, compiled once per table size,
     /// rather than inlined into every function of an unoptimised build.)
     pub fn new(meta: &'static FnMeta) -> Self {
-        let (head, own) = find(&meta.slot, N);
+        let found = find(&meta.slot, N);
         Registered {
-            table: head.cast::<Table<N>>(),
-            own,
+            table: found.head.cast::<Table<N>>(),
+            own: found.own,
         }
     }
 }
 
+/// A table [`find`] found.
+#[repr(C)]
+struct Found {
+    head: *mut Head,
+    /// The call's own table (the thread's registry is gone).
+    own: bool,
+}
+
 /// The thread's table of `rows` lines for the function of `slot`, or a table of its own
-/// (`true`) when the thread's registry is gone. (Not generic: compiled once, in the runtime.)
+/// when the thread's registry is gone. (Not generic: compiled once, in the runtime; and
+/// `extern "C"`, a function that cannot unwind, so that its call needs no cleanup path in
+/// the user's function: see `Core`.)
 #[inline(never)]
-fn find(slot: &Slot, rows: usize) -> (*mut Head, bool) {
+extern "C" fn find(slot: &Slot, rows: usize) -> Found {
     let index = slot.index();
     let head = REGISTRY
         .try_with(|registry| registry.table(index, rows))
         .unwrap_or(std::ptr::null_mut());
     if !head.is_null() {
-        return (head, false);
+        return Found { head, own: false };
     }
     let own = make(rows);
     if own.is_null() {
         // Out of memory: `std`'s answer, as a `Box` of the table would give.
         std::alloc::handle_alloc_error(layout(rows).map_or(Layout::new::<Head>(), |l| l.0));
     }
-    (own, true)
+    Found {
+        head: own,
+        own: true,
+    }
 }
 
 impl<const N: usize> TableKey<Table<N>> for Registered<N> {

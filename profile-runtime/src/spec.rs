@@ -203,8 +203,15 @@ impl SelfType {
     #[inline]
     pub fn note(&self, type_name: &'static str) {
         if self.raw.get().is_none() {
-            let _ = self.raw.set(type_name);
+            self.set(type_name);
         }
+    }
+
+    /// The first call's noting, out of line (not in every inlined copy of the method).
+    #[cold]
+    #[inline(never)]
+    fn set(&self, type_name: &'static str) {
+        let _ = self.raw.set(type_name);
     }
 }
 

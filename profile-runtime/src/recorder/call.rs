@@ -53,6 +53,12 @@ unsafe impl Send for Core {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Core {}
 
+// `enter`, `step_sampled` and `leave`, which the user's functions call, are `extern "C"`:
+// functions that cannot unwind (none of the recorder's code panics; a panic would abort), so
+// that their calls need no unwinding edge and cleanup path in the user's functions, which the
+// compiler would build and optimise at each call, in each function, and in each copy of an
+// inlined function. Only Rust calls them, so the types they pass need no C layout.
+#[allow(improper_ctypes_definitions)]
 impl Core {
     /// A call that records nothing (see `passthrough`).
     #[cold]
@@ -114,7 +120,7 @@ impl Core {
 
     /// A call starts: records the heap at entry on the attribute's row. `owned`: the table is
     /// the call's own (an `async fn`'s), not the thread's.
-    pub(super) fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
+    pub(super) extern "C" fn enter(meta: &'static FnMeta, t: Parts<'_>, owned: bool) -> Core {
         let counters = alloc::thread_counters();
         let through = match counters {
             Some(counters) => counters.passing_through(),
@@ -269,7 +275,7 @@ impl Core {
 
     /// The general path of a probe: sample the heap, charge the running line, start row `idx`.
     #[inline(never)]
-    pub(super) fn step_sampled(&self, t: Parts<'_>, idx: usize, count: bool) {
+    pub(super) extern "C" fn step_sampled(&self, t: Parts<'_>, idx: usize, count: bool) {
         if self.passthrough {
             return;
         }
@@ -287,7 +293,7 @@ impl Core {
 
     /// The call ends (`Drop`): the last interval, the closing row if `?` left it, the outer
     /// call resumed, the peak handed back, and the report written, kept or folded.
-    pub(super) fn leave(&mut self, t: Parts<'_>) {
+    pub(super) extern "C" fn leave(&mut self, t: Parts<'_>) {
         if self.passthrough {
             return;
         }

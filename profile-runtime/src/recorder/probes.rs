@@ -61,7 +61,13 @@ pub struct Probes {
     lines: *const [LineCell],
 }
 
+// The probes are `extern "C"` functions, which cannot unwind (a panic in one would abort;
+// none can panic): calling them needs no unwinding edge in the user's function, whose every
+// probe would otherwise be an `invoke` with its cleanup path, code that the compiler builds
+// and optimises for each probe of each function. (Only Rust calls them: `Probes` is
+// passed by reference, as a pointer.)
 #[cfg(debug_assertions)]
+#[allow(improper_ctypes_definitions)]
 impl Probes {
     fn core(&self) -> &Core {
         // SAFETY: the call's state, in its guard, which outlives every use of the handle (see
@@ -83,19 +89,19 @@ impl Probes {
 
     /// See [`Guard::line`].
     #[inline(never)]
-    pub fn line(&self, idx: usize) {
+    pub extern "C" fn line(&self, idx: usize) {
         self.core().step_at(self.parts(), idx, Some(true));
     }
 
     /// See [`Guard::resume`].
     #[inline(never)]
-    pub fn resume(&self, idx: usize) {
+    pub extern "C" fn resume(&self, idx: usize) {
         self.core().step_at(self.parts(), idx, Some(false));
     }
 
     /// See [`Guard::reach`].
     #[inline(never)]
-    pub fn reach(&self, idx: usize) {
+    pub extern "C" fn reach(&self, idx: usize) {
         self.core().reach_at(self.parts(), idx);
     }
 
@@ -108,8 +114,14 @@ impl Probes {
 
     /// See [`Guard::close`].
     #[inline(never)]
-    fn close(&self) {
+    extern "C" fn close(&self) {
         self.core().close_at(self.parts());
+    }
+
+    /// A block's mark dropped (see `ProbesMark`).
+    #[inline(never)]
+    extern "C" fn mark_dropped(&self, row: usize) {
+        self.core().tail_at(self.parts(), row);
     }
 
     /// See [`Guard::tail_mark`].
@@ -135,8 +147,8 @@ pub struct ProbesMark {
 
 #[cfg(debug_assertions)]
 impl Drop for ProbesMark {
-    #[inline(never)]
+    #[inline(always)]
     fn drop(&mut self) {
-        self.probes.core().tail_at(self.probes.parts(), self.row);
+        self.probes.mark_dropped(self.row);
     }
 }
