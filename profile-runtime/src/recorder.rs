@@ -80,8 +80,12 @@ unsafe impl<K: TableKey<Table<N>> + Sync, const N: usize> Sync for Guard<K, N> {
 pub type AsyncGuard<K, const N: usize> = Guard<K, N>;
 
 impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
-    /// Starts a call: records the heap at entry on the attribute's row.
-    #[inline]
+    /// Starts a call: records the heap at entry on the attribute's row. (Out of line where
+    /// the runtime has debug assertions, as the probes are: one copy per key and size, not
+    /// one in each function, and in each copy of an inlined function, of optimised builds
+    /// with debug assertions, as `cargo test` with `opt-level = 3` makes.)
+    #[cfg_attr(not(debug_assertions), inline)]
+    #[cfg_attr(debug_assertions, inline(never))]
     pub fn enter(meta: &'static FnMeta, key: K) -> Self {
         let (table, core) = match key.own() {
             Some(t) => (std::ptr::null(), Core::enter(meta, t.parts(), true)),
@@ -212,6 +216,8 @@ impl<K: TableKey<Table<N>>, const N: usize> Guard<K, N> {
 }
 
 impl<K: TableKey<Table<N>>, const N: usize> Drop for Guard<K, N> {
+    // (Out of line where the runtime has debug assertions: see `enter`.)
+    #[cfg_attr(debug_assertions, inline(never))]
     fn drop(&mut self) {
         let Guard { key, table, core } = self;
         let t = match key.own() {
