@@ -6,15 +6,15 @@
 //! `thread_local!` costs the compiler about a millisecond (its key, initialiser and accessor
 //! closures are bodies of their own to type-check, borrow-check and compile): 500 of them,
 //! half a second. Here a function's number is given at its first call, and the thread's
-//! table of that function is made (untracked) at its first call on the thread. Optimised
+//! table of that function is made at its first call on the thread. Optimised
 //! builds keep a `thread_local!` per function, which the probes reach at a constant offset,
 //! with no lookup (see `__enter!`).
 //!
-//! When the thread ends, the registry's destructor hands the run-wide store the figures of
-//! the tables it lists (`crate::run::unlist`) and frees the tables. The registry and its
-//! tables come from `System`, not from the global allocator (see [`Registry`]). A call made after that
-//! (by another thread-local's destructor) gets a table of its own, which it folds into the
-//! store as it ends, as an `async fn` call does ([`Registered`]'s `own`).
+//! The registry and its tables come from `System`, not from the global allocator (see
+//! [`Registry`]). When the thread ends, the registry's destructor hands the run-wide store the
+//! figures of the tables it lists (`crate::run::unlist`) and frees the tables. A call made
+//! after that (by another thread-local's destructor) gets a table of its own, which it folds
+//! into the store as it ends, as an `async fn` call does ([`Registered`]'s `own`).
 //!
 //! It owns the registry; it calls the tables' layout (`crate::table`), the function numbers
 //! (`crate::spec::Slot`) and the run-wide store.
