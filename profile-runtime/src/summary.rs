@@ -15,7 +15,7 @@ use crate::spec::Unit;
 /// How many lines the summary lists at most.
 pub const TOP_LINES: usize = 20;
 
-/// A summary of reports: every function ranked, and the [`TOP_LINES`] lines that allocated
+/// A summary of reports: every function ranked, and the twenty lines that allocated
 /// most. Written after the reports of a run-wide run (`report = "exit"`), and available for
 /// captured reports through [`Reports::summary`].
 ///
@@ -174,7 +174,7 @@ impl Summary {
         &self.functions
     }
 
-    /// The lines that allocated most, most first ([`TOP_LINES`] at most).
+    /// The lines that allocated most, most first (twenty at most, `TOP_LINES`).
     pub fn lines(&self) -> &[LineSummary] {
         &self.lines
     }
