@@ -3,9 +3,10 @@
 //! Each profiled function has a table per thread ([`Table`]: one [`LineCell`] per source line,
 //! from the attribute's line to the closing brace; a `thread_local!` of its own in optimised
 //! builds, the thread's in the runtime's registry in unoptimised ones, `crate::registry`),
-//! and each call keeps a [`Guard`] on its stack. A probe closes the interval of the line that was running, charging it what the heap
-//! did since the line started, and opens the next line's interval: a few thread-local reads
-//! and writes into a fixed table, with no hashing, locking or allocation. An `async fn` call
+//! and each call keeps a [`Guard`] on its stack. A probe closes the interval of the line that
+//! was running, charging it what the heap did since the line started, and opens the next
+//! line's interval: a few thread-local reads and writes into a fixed table, with no hashing,
+//! locking or allocation. An `async fn` call
 //! owns its table instead ([`Owned`]), as its future may move between threads.
 //!
 //! The cells are relaxed atomics: each table is written by one thread at a time (loads and

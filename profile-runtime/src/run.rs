@@ -130,24 +130,7 @@ struct ThreadMark(Cell<bool>);
 impl Drop for ThreadMark {
     fn drop(&mut self) {
         let thread = self as *const ThreadMark as usize;
-        crate::alloc::untracked(|| {
-            let mut store = store();
-            let store = &mut *store;
-            let mut i = 0;
-            while i < store.listed.len() {
-                if store.listed[i].thread == thread {
-                    let listed = store.listed.swap_remove(i);
-                    // SAFETY: the lock is held.
-                    let t = unsafe { listed.parts() };
-                    store.absorb(listed.meta, t, true);
-                    // Calls made later on this thread (by other thread-locals' destructors)
-                    // are summed into the store one by one.
-                    t.head.registered.set(false);
-                } else {
-                    i += 1;
-                }
-            }
-        });
+        unlist_where(|listed| listed.thread == thread);
     }
 }
 
@@ -158,15 +141,28 @@ thread_local! {
 /// A table the store lists is about to be freed (its thread is ending: the registry of
 /// unoptimised builds, `crate::registry`): the store takes its figures and forgets it.
 pub(crate) fn unlist(head: *const Head) {
+    unlist_where(|listed| std::ptr::eq(listed.head, head));
+}
+
+/// The store takes the figures of the listed tables that `which` picks, and forgets them
+/// (their thread is ending).
+fn unlist_where(which: impl Fn(&Listed) -> bool) {
     crate::alloc::untracked(|| {
         let mut store = store();
         let store = &mut *store;
-        if let Some(i) = store.listed.iter().position(|l| std::ptr::eq(l.head, head)) {
-            let listed = store.listed.swap_remove(i);
-            // SAFETY: the lock is held.
-            let t = unsafe { listed.parts() };
-            store.absorb(listed.meta, t, true);
-            t.head.registered.set(false);
+        let mut i = 0;
+        while i < store.listed.len() {
+            if which(&store.listed[i]) {
+                let listed = store.listed.swap_remove(i);
+                // SAFETY: the lock is held.
+                let t = unsafe { listed.parts() };
+                store.absorb(listed.meta, t, true);
+                // Calls made later on this thread (by other thread-locals' destructors) are
+                // summed into the store one by one.
+                t.head.registered.set(false);
+            } else {
+                i += 1;
+            }
         }
     });
 }

@@ -277,14 +277,28 @@ impl Parts<'_> {
 /// In [`Run::cur`]: the running occurrence raised its row's Mem usage (see [`Run::begin`]).
 pub(crate) const RAISED: u64 = 1 << 63;
 
+/// The row of a running line as [`Run::cur`] keeps it (without [`RAISED`]).
+#[inline(always)]
+fn row_of(cur: u64) -> usize {
+    (cur & !RAISED) as usize
+}
+
 /// An outer call paused by a nested call of the same function.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Paused {
+    /// The paused call's `Run::cur`.
     pub(crate) cur: u64,
     /// The heap when the paused line's interval started.
     pub(crate) start_live: i64,
     pub(crate) mem_before: i64,
     pub(crate) max_peak: i64,
+}
+
+impl Paused {
+    /// The paused line's row.
+    pub(crate) fn row(&self) -> usize {
+        row_of(self.cur)
+    }
 }
 
 /// Where the innermost call of a function stands: its running line, and the heap when that
@@ -327,7 +341,7 @@ impl Run {
     /// The running row.
     #[inline(always)]
     pub(crate) fn row(&self) -> usize {
-        (self.cur.get() & !RAISED) as usize
+        row_of(self.cur.get())
     }
 
     /// Row `idx` (`cell`) starts an occurrence (counted if `count`) with the heap at `live`:

@@ -343,7 +343,7 @@ impl Core {
                 Some(outer) => {
                     // The outer call's line goes on from here; the heap it reached while it
                     // waited for this call counts for its Peak.
-                    if let Some(cell) = t.lines.get((outer.cur & !crate::table::RAISED) as usize) {
+                    if let Some(cell) = t.lines.get(outer.row()) {
                         let peak = call_peak.wrapping_sub(outer.start_live);
                         if peak > cell.peak.get() {
                             cell.peak.set(peak);
